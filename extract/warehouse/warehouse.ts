@@ -1,0 +1,86 @@
+/**
+ * One entry point to "the warehouse": the PostgreSQL named by WAREHOUSE_URL when set,
+ * otherwise the embedded one. Also writes `.df-credentials.json` so that a plain
+ * `npx dataform run` reaches the same database.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { projectRoot, UserError, warehouseSettings, type WarehouseSettings } from "../config.ts";
+import { registerSecret, redact } from "../log.ts";
+import { embeddedUrl, runningPort, startEmbedded } from "./embedded.ts";
+
+/** The URL of the warehouse to use now; throws a clear error when the embedded one is not running. */
+export function warehouseUrl(settings: WarehouseSettings = warehouseSettings()): string {
+  if (settings.externalUrl) {
+    registerUrlSecret(settings.externalUrl);
+    return settings.externalUrl;
+  }
+  if (runningPort(settings) === undefined) {
+    throw new UserError(`The embedded warehouse (${settings.dir}) is not running: start it with "npx salesdw warehouse start".`);
+  }
+  return embeddedUrl(settings);
+}
+
+/** Makes sure a warehouse is reachable, starting the embedded one if needed. */
+export async function ensureWarehouse(log: (line: string) => void, settings = warehouseSettings()): Promise<string> {
+  if (settings.externalUrl) {
+    registerUrlSecret(settings.externalUrl);
+    await checkConnection(settings.externalUrl);
+    return settings.externalUrl;
+  }
+  return startEmbedded(settings, log);
+}
+
+export function registerUrlSecret(url: string): void {
+  try {
+    registerSecret(decodeURIComponent(new URL(url).password));
+  } catch {
+    /* not a URL: nothing to hide */
+  }
+}
+
+export async function connect(url: string): Promise<pg.Client> {
+  registerUrlSecret(url);
+  const client = new pg.Client(clientConfig(url));
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new UserError(`Cannot connect to the warehouse at ${describeUrl(url)}: ${redact((error as Error).message)}`);
+  }
+  return client;
+}
+
+/** pg settings for a URL: TLS is used when the URL asks for it (sslmode), never verified for the embedded server. */
+export function clientConfig(url: string): pg.ClientConfig {
+  return { connectionString: url, application_name: "salesdw" };
+}
+
+async function checkConnection(url: string): Promise<void> {
+  const client = await connect(url);
+  await client.end();
+}
+
+/** host:port/database, with no user or password: safe for messages. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return "(unparseable WAREHOUSE_URL)";
+  }
+}
+
+/** Writes the Dataform CLI's credentials file (git-ignored) for the given URL. */
+export function writeDataformCredentials(url: string, file = path.join(projectRoot, ".df-credentials.json")): string {
+  const parsed = new URL(url);
+  const credentials = {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    username: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    databaseName: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || "postgres",
+  };
+  writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
+  return file;
+}
