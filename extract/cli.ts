@@ -5,6 +5,10 @@ import { loadDotEnv, UserError, warehouseSettings } from "./config.ts";
 import { info, redact, warn } from "./log.ts";
 import { runningPort, stopEmbedded } from "./warehouse/embedded.ts";
 import { describeUrl, ensureWarehouse, warehouseUrl, writeDataformCredentials } from "./warehouse/warehouse.ts";
+import { extractFiles } from "./extract.ts";
+import { generatedContractsAreCurrent, writeGeneratedContracts } from "./contracts/generate.ts";
+import { loadContracts } from "./contracts/contracts.ts";
+import { writeSampleMonths } from "./samples/months.ts";
 
 const USAGE = `usage: salesdw <command>
 
@@ -17,7 +21,62 @@ const USAGE = `usage: salesdw <command>
 
 type Command = (args: string[]) => Promise<number>;
 
+/** Reads `--name value` options; everything else is positional. */
+function parseOptions(args: string[]): { positional: string[]; options: Record<string, string> } {
+  const positional: string[] = [];
+  const options: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]);
+    if (!match) positional.push(args[i]);
+    else options[match[1]] = match[2] ?? (args[i + 1] && !args[i + 1].startsWith("--") ? args[++i] : "true");
+  }
+  return { positional, options };
+}
+
+function numberOption(options: Record<string, string>, name: string, fallback: number): number {
+  if (options[name] === undefined) return fallback;
+  const value = Number(options[name]);
+  if (!Number.isInteger(value) || value < 0) throw new UserError(`--${name} must be a whole number, got "${options[name]}".`);
+  return value;
+}
+
 const commands: Record<string, Command> = {
+  extract: async ([source, ...files]) => {
+    if (!source) throw new UserError("usage: salesdw extract <source> <file…>");
+    const results = await extractFiles(source, files, { url: warehouseUrl(), progress: true });
+    const failed = results.filter((r) => r.status === "failed").length;
+    const loaded = results.filter((r) => r.status === "loaded").length;
+    const skipped = results.filter((r) => r.status === "skipped").length;
+    info(`${loaded} loaded, ${skipped} already loaded, ${failed} failed.`);
+    return failed ? 1 : 0;
+  },
+  contracts: async ([action]) => {
+    if (action === "generate") {
+      info(writeGeneratedContracts() ? "includes/contracts.js updated." : "includes/contracts.js is up to date.");
+      return 0;
+    }
+    if (action === "check") {
+      const contracts = loadContracts();
+      if (!generatedContractsAreCurrent()) {
+        warn("error: includes/contracts.js is stale: run `npm run contracts:generate` and commit it.");
+        return 1;
+      }
+      info(`${contracts.length} contract(s) valid; includes/contracts.js is up to date.`);
+      return 0;
+    }
+    throw new UserError("usage: salesdw contracts generate | check");
+  },
+  samples: async (args) => {
+    const { positional, options } = parseOptions(args);
+    if (positional[0] !== "karamad") throw new UserError("usage: salesdw samples karamad [--out DIR] [--months N] [--rows N] [--seed N]");
+    const written = await writeSampleMonths(options.out ?? "samples/karamad", {
+      months: numberOption(options, "months", 3),
+      rowsPerMonth: numberOption(options, "rows", 2000),
+      seed: numberOption(options, "seed", 1),
+    });
+    for (const month of written) info(`${month.file}: ${month.rawRows + month.rejectedRows} rows`);
+    return 0;
+  },
   warehouse: async ([action]) => {
     const settings = warehouseSettings();
     switch (action) {

@@ -1,0 +1,89 @@
+/**
+ * Reads and validates the YAML data contracts. A contract names a source entity's raw table,
+ * its columns, the headers each column may arrive under, types, keys and coded values.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { projectRoot, UserError } from "../config.ts";
+import { foldText } from "./fold.ts";
+import { contractSchema, type ContractColumn, type ContractDocument } from "./schema.ts";
+
+export interface Contract extends ContractDocument {
+  /** Where it was read from, for messages. */
+  file: string;
+  /** `raw.<source>__<entity>`: the table name inside schema raw. */
+  rawTable: string;
+  /** Folded header → column. */
+  headerIndex: Map<string, ContractColumn>;
+}
+
+export const contractsDir = path.join(projectRoot, "contracts");
+
+export class ContractError extends UserError {}
+
+/** Parses and checks one contract; every problem names the file and the path inside it. */
+export function parseContract(text: string, file: string): Contract {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` line ${error.linePos[0].line}` : "";
+    throw new ContractError(`${file}:${where} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const parsed = contractSchema.safeParse(document);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+    throw new ContractError(`${file}: ${problems.join("; ")}`);
+  }
+  const contract = parsed.data;
+  const problems: string[] = [];
+  const names = new Set<string>();
+  const headerIndex = new Map<string, ContractColumn>();
+  contract.columns.forEach((column, i) => {
+    if (names.has(column.name)) problems.push(`columns[${i}].name: "${column.name}" is defined twice`);
+    if (column.name.startsWith("_")) problems.push(`columns[${i}].name: names starting with _ are reserved`);
+    names.add(column.name);
+    for (const header of column.headers) {
+      const folded = foldText(header);
+      const owner = headerIndex.get(folded);
+      if (owner && owner !== column) problems.push(`columns[${i}].headers: "${header}" is also a header of ${owner.name}`);
+      headerIndex.set(folded, column);
+    }
+  });
+  contract.key.forEach((key, i) => {
+    if (!names.has(key)) problems.push(`key[${i}]: "${key}" is not one of the columns`);
+  });
+  if (problems.length) throw new ContractError(`${file}: ${problems.join("; ")}`);
+  return { ...contract, file, rawTable: `${contract.source}__${contract.entity}`, headerIndex };
+}
+
+function formatPath(parts: PropertyKey[]): string {
+  return parts.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), "") || "(top level)";
+}
+
+/** Every contract under contracts/, sorted by source and entity. */
+export function loadContracts(dir = contractsDir): Contract[] {
+  const contracts: Contract[] = [];
+  for (const source of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    for (const file of readdirSync(path.join(dir, source.name)).filter((f) => /\.ya?ml$/.test(f))) {
+      const full = path.join(dir, source.name, file);
+      const contract = parseContract(readFileSync(full, "utf8"), path.relative(projectRoot, full));
+      const expected = `${contract.source}/${contract.entity}`;
+      if (`${source.name}/${file.replace(/\.ya?ml$/, "")}` !== expected) {
+        throw new ContractError(`${contract.file}: a contract for ${expected} must be stored as contracts/${expected}.yaml`);
+      }
+      contracts.push(contract);
+    }
+  }
+  return contracts.sort((a, b) => a.rawTable.localeCompare(b.rawTable));
+}
+
+export function findContract(source: string, entity?: string, dir = contractsDir): Contract {
+  const all = loadContracts(dir);
+  const matches = all.filter((c) => c.source === source && (!entity || c.entity === entity));
+  if (matches.length === 1) return matches[0];
+  const known = [...new Set(all.map((c) => c.source))].join(", ");
+  if (!matches.length) throw new UserError(`No contract for source "${source}"${entity ? ` entity "${entity}"` : ""}; known sources: ${known}.`);
+  throw new UserError(`Source "${source}" has several entities (${matches.map((c) => c.entity).join(", ")}); name one.`);
+}

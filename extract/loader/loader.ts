@@ -1,0 +1,180 @@
+/**
+ * The one loader: streams any source batch into its raw table with COPY, in a single
+ * transaction together with its ledger row and its rejects. The same content twice is a
+ * no-op (sha256 in raw._loads); two loaders of the same content serialise on an advisory lock.
+ */
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { once } from "node:events";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { Progress, redact } from "../log.ts";
+import { LoadRefused, type SourceBatch } from "../sources/source.ts";
+import { ensureRawTables, quoteIdent } from "./raw-schema.ts";
+
+export type LoadStatus = "loaded" | "skipped" | "failed";
+
+export interface LoadResult {
+  status: LoadStatus;
+  origin: string;
+  loadId?: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  message: string;
+}
+
+/** COPY text format: backslash, tab, newline and carriage return are escaped; \N is NULL. */
+export function copyText(value: string | null): string {
+  if (value === null) return "\\N";
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (ch) => (ch === "\\" ? "\\\\" : ch === "\t" ? "\\t" : ch === "\n" ? "\\n" : "\\r"))
+    : value;
+}
+
+const CHUNK_CHARS = 1 << 16;
+
+/** Lands one batch. Refusals and load errors are returned as a failed result, not thrown. */
+export async function landBatch(client: pg.Client, batch: SourceBatch, options: { progress?: boolean } = {}): Promise<LoadResult> {
+  const { contract, origin } = batch;
+  const startedAt = new Date();
+  await ensureRawTables(client, contract);
+  const spool = await mkdtemp(path.join(tmpdir(), "salesdw-rejects-"));
+  try {
+    await client.query("begin");
+    const lockKey = `salesdw.load:${contract.rawTable}:${batch.fingerprint}`;
+    const { rows: lock } = await client.query("select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as got", [lockKey]);
+    if (!lock[0].got) {
+      process.stderr.write(`${origin}: another load of the same content is running; waiting for it to finish…\n`);
+      await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [lockKey]);
+    }
+    const { rows: previous } = await client.query(
+      "select load_id, finished_at from raw._loads where raw_table = $1 and sha256 = $2 and status = 'loaded'",
+      [contract.rawTable, batch.fingerprint],
+    );
+    if (previous.length) {
+      await client.query("rollback");
+      const when = (previous[0].finished_at as Date).toISOString().slice(0, 19).replace("T", " ");
+      return {
+        status: "skipped",
+        origin,
+        loadId: Number(previous[0].load_id),
+        rowsLoaded: 0,
+        rowsRejected: 0,
+        message: `${origin}: already loaded (load ${previous[0].load_id} at ${when} UTC, same sha256); nothing to do.`,
+      };
+    }
+    const { rows: ledger } = await client.query(
+      `insert into raw._loads (source, entity, raw_table, file_name, sha256, bytes, status, details, started_at)
+       values ($1, $2, $3, $4, $5, $6, 'loaded', $7, $8) returning load_id`,
+      [contract.source, contract.entity, contract.rawTable, origin, batch.fingerprint, batch.bytes ?? null, batch.details, startedAt],
+    );
+    const loadId = Number(ledger[0].load_id);
+    const counts = await copyRecords(client, batch, loadId, path.join(spool, "rejects.tsv"), options.progress ?? false);
+    await client.query(
+      "update raw._loads set rows_loaded = $2, rows_rejected = $3, finished_at = clock_timestamp() where load_id = $1",
+      [loadId, counts.rows, counts.rejects],
+    );
+    await client.query("commit");
+    const rejected = counts.rejects ? `, ${counts.rejects} rejected (see raw._rejects where load_id = ${loadId}; first: ${counts.firstReject})` : "";
+    return {
+      status: "loaded",
+      origin,
+      loadId,
+      rowsLoaded: counts.rows,
+      rowsRejected: counts.rejects,
+      message: `${origin}: loaded ${counts.rows} rows into raw.${contract.rawTable} as load ${loadId}${rejected}.`,
+    };
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    if (!(error instanceof LoadRefused) && isConnectionLoss(error)) {
+      throw new LoadRefused(
+        `${origin}: the warehouse connection was lost during the load (${redact((error as Error).message)}); ` +
+          `nothing from this file was kept. Check that the warehouse is running and run the same command again.`,
+      );
+    }
+    const message = error instanceof LoadRefused ? error.message : `${origin}: load failed: ${redact((error as Error).message)}`;
+    await recordFailure(client, batch, startedAt, message);
+    return { status: "failed", origin, rowsLoaded: 0, rowsRejected: 0, message };
+  } finally {
+    await rm(spool, { recursive: true, force: true });
+  }
+}
+
+/** Streams rows into the raw table; rejects are spooled to a file and copied after (one COPY at a time per connection). */
+async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number, spoolFile: string, showProgress: boolean) {
+  const { contract } = batch;
+  const columns = [...contract.columns.map((c) => quoteIdent(c.name)), "_extra", "_load_id", "_source_row"].join(", ");
+  const rejects = createWriteStream(spoolFile);
+  const counts = { rows: 0, rejects: 0, firstReject: "" };
+  const progress = showProgress ? new Progress(`${batch.origin}`) : undefined;
+  const loadSuffix = `\t${loadId}\t`;
+  const rejectPrefix = `${loadId}\t${copyText(contract.rawTable)}\t${copyText(batch.origin)}\t`;
+
+  async function* lines(): AsyncGenerator<string> {
+    let chunk = "";
+    for await (const record of batch.records()) {
+      if (record.kind === "reject") {
+        counts.rejects++;
+        counts.firstReject ||= record.reason;
+        const line = `${rejectPrefix}${copyText(record.sourceRow)}\t${copyText(record.reason)}\t${copyText(record.raw)}\n`;
+        if (!rejects.write(line)) await once(rejects, "drain");
+        continue;
+      }
+      counts.rows++;
+      let line = "";
+      for (const value of record.values) line += copyText(value) + "\t";
+      line += (record.extra ? copyText(JSON.stringify(record.extra)) : "\\N") + loadSuffix + copyText(record.sourceRow) + "\n";
+      chunk += line;
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = "";
+        progress?.update(counts.rows);
+      }
+    }
+    if (chunk) yield chunk;
+  }
+
+  try {
+    await pipeline(Readable.from(lines()), client.query(copyFrom(`copy raw.${quoteIdent(contract.rawTable)} (${columns}) from stdin`)));
+  } finally {
+    progress?.done();
+    rejects.end();
+    await once(rejects, "close");
+  }
+  if (counts.rejects) {
+    await pipeline(
+      createReadStream(spoolFile),
+      client.query(copyFrom("copy raw._rejects (load_id, raw_table, file_name, source_row, reason, raw_record) from stdin")),
+    );
+  }
+  return counts;
+}
+
+/** A failed load leaves one ledger row saying why, in its own transaction (the load itself was rolled back). */
+export async function recordFailure(
+  client: pg.Client,
+  failure: Pick<SourceBatch, "contract" | "origin" | "fingerprint" | "bytes" | "details">,
+  startedAt: Date,
+  message: string,
+): Promise<void> {
+  const { contract } = failure;
+  await client
+    .query(
+      `insert into raw._loads (source, entity, raw_table, file_name, sha256, bytes, status, message, details, started_at, finished_at)
+       values ($1, $2, $3, $4, $5, $6, 'failed', $7, $8, $9, clock_timestamp())`,
+      [contract.source, contract.entity, contract.rawTable, failure.origin, failure.fingerprint, failure.bytes ?? null, message, failure.details, startedAt],
+    )
+    .catch(() => undefined);
+}
+
+function isConnectionLoss(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return (
+    ["ECONNRESET", "ECONNREFUSED", "EPIPE", "57P01", "57P02", "57P03", "08006", "08003"].includes(code ?? "") ||
+    /Connection terminated|connection.*closed|terminating connection/i.test(message ?? "")
+  );
+}

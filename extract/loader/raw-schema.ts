@@ -1,0 +1,87 @@
+/**
+ * DDL for the raw layer: the load ledger, the rejects, sync cursors, and one table per
+ * contract. Every identifier is checked and quoted here; nothing from a file reaches SQL text.
+ */
+import type pg from "pg";
+import type { Contract } from "../contracts/contracts.ts";
+
+const SAFE_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Quotes an identifier after checking it is one of ours (contract names are validated the same way). */
+export function quoteIdent(name: string): string {
+  if (!SAFE_IDENTIFIER.test(name)) throw new Error(`Refusing unsafe SQL identifier ${JSON.stringify(name)}`);
+  return `"${name}"`;
+}
+
+export const LEDGER_DDL = `
+create schema if not exists raw;
+create table if not exists raw._loads (
+  load_id        bigint generated always as identity primary key,
+  source         text not null,
+  entity         text not null,
+  raw_table      text not null,
+  file_name      text not null,
+  sha256         text not null,
+  bytes          bigint,
+  rows_loaded    bigint not null default 0,
+  rows_rejected  bigint not null default 0,
+  status         text not null check (status in ('loaded', 'failed')),
+  message        text,
+  details        jsonb not null default '{}',
+  started_at     timestamptz not null,
+  finished_at    timestamptz
+);
+comment on table raw._loads is 'One row per load attempt: what was loaded (sha256), how many rows and rejects, and whether it succeeded.';
+create unique index if not exists _loads_content_once on raw._loads (raw_table, sha256) where status = 'loaded';
+create table if not exists raw._rejects (
+  load_id      bigint not null,
+  raw_table    text not null,
+  file_name    text not null,
+  source_row   text not null,
+  reason       text not null,
+  raw_record   text not null,
+  rejected_at  timestamptz not null default now()
+);
+comment on table raw._rejects is 'Records a load could not use, kept verbatim with their line number and the reason.';
+create index if not exists _rejects_load on raw._rejects (load_id);
+create table if not exists raw._sync_state (
+  source      text not null,
+  entity      text not null,
+  cursor      jsonb not null,
+  updated_at  timestamptz not null default now(),
+  primary key (source, entity)
+);
+comment on table raw._sync_state is 'Incremental cursors of API and database sources (e.g. If-Modified-Since).';
+`;
+
+export function rawTableDdl(contract: Contract): string {
+  const table = `raw.${quoteIdent(contract.rawTable)}`;
+  const columns = contract.columns.map((c) => `  ${quoteIdent(c.name)} text`).join(",\n");
+  return `
+create table if not exists ${table} (
+${columns},
+  _extra      jsonb,
+  _load_id    bigint not null,
+  _source_row text not null,
+  _loaded_at  timestamptz not null default now()
+);
+-- Loads append in load_id order, so a BRIN index finds one load's rows at almost no cost to COPY.
+create index if not exists ${quoteIdent(`${contract.rawTable}__load`)} on ${table} using brin (_load_id);
+${contract.columns.map((c) => `alter table ${table} add column if not exists ${quoteIdent(c.name)} text;`).join("\n")}
+`;
+}
+
+/** Creates the ledger and the contract's raw table if missing (idempotent; new contract columns are added). */
+export async function ensureRawTables(client: pg.Client, contract: Contract): Promise<void> {
+  // Serialised so that two loaders starting at once do not race on CREATE IF NOT EXISTS.
+  await client.query("begin");
+  try {
+    await client.query("select pg_advisory_xact_lock(hashtextextended('salesdw.raw-ddl', 0))");
+    await client.query(LEDGER_DDL);
+    await client.query(rawTableDdl(contract));
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback");
+    throw error;
+  }
+}
