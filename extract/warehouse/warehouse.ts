@@ -72,7 +72,11 @@ export function describeUrl(url: string): string {
 }
 
 /** Writes the Dataform CLI's credentials file (git-ignored) for the given URL. */
-export function writeDataformCredentials(url: string, file = path.join(projectRoot, ".df-credentials.json")): string {
+export function dataformCredentialsFile(): string {
+  return path.resolve(process.env.DATAFORM_CREDENTIALS || path.join(projectRoot, ".df-credentials.json"));
+}
+
+export function writeDataformCredentials(url: string, file = dataformCredentialsFile()): string {
   const parsed = new URL(url);
   const credentials = {
     host: parsed.hostname,
