@@ -9,6 +9,8 @@ import { extractFiles } from "./extract.ts";
 import { generatedContractsAreCurrent, writeGeneratedContracts } from "./contracts/generate.ts";
 import { loadContracts } from "./contracts/contracts.ts";
 import { writeSampleMonths } from "./samples/months.ts";
+import { runDemo } from "./demo.ts";
+import { assertionNames, dataform } from "./dataform.ts";
 
 const USAGE = `usage: salesdw <command>
 
@@ -16,6 +18,7 @@ const USAGE = `usage: salesdw <command>
   extract <source> <file…>               land files in raw (sources: karamad)
   contracts generate | check              write / verify includes/contracts.js from contracts/*.yaml
   samples karamad [--out DIR] [--months N] [--rows N] [--seed N]   write generated Karamad exports
+  check                                   run only the assertions against the warehouse as it stands (no rebuild)
   demo                                    the main job: warehouse, sample exports, extract, dataform run, summary
 `;
 
@@ -41,6 +44,18 @@ function numberOption(options: Record<string, string>, name: string, fallback: n
 }
 
 const commands: Record<string, Command> = {
+  demo: async () => runDemo(),
+  check: async () => {
+    const url = warehouseUrl();
+    const names = await assertionNames(url);
+    info(`Running ${names.length} assertions against the warehouse as it stands (nothing is rebuilt)…`);
+    const run = await dataform("run", url, names.flatMap((name) => ["--actions", name]));
+    for (const name of run.assertionsFailed) warn(`failed: ${name}  (see: select * from ${name})`);
+    const missing = names.length - run.assertionsPassed.length - run.assertionsFailed.length;
+    if (run.code !== 0 && !run.assertionsFailed.length) warn(run.output.trim());
+    info(`${run.assertionsPassed.length} passed, ${run.assertionsFailed.length} failed${missing > 0 ? `, ${missing} did not run` : ""}.`);
+    return run.code === 0 && !run.assertionsFailed.length ? 0 : 1;
+  },
   extract: async ([source, ...files]) => {
     if (!source) throw new UserError("usage: salesdw extract <source> <file…>");
     const results = await extractFiles(source, files, { url: warehouseUrl(), progress: true });

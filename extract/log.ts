@@ -36,7 +36,7 @@ function clearProgress(): void {
 /** Reports rows and rate for long work: in place on a terminal, a plain line every 5 s otherwise. */
 export class Progress {
   private started = Date.now();
-  private lastPrint = 0;
+  private lastPrint = Date.now();
   constructor(private label: string) {}
 
   update(rows: number, bytes?: number): void {

@@ -15,8 +15,8 @@ export const MONTH_STYLES: Style[] = [
   { encoding: "utf-8", digits: "persian", delimiter: "\t", headerStyle: "arabic", lineEnding: "\n" },
 ];
 
-/** The first generated month: Bahman 1403, so three months cross the Jalali new year (Nowruz 1404). */
-export const FIRST_MONTH = { jalaliYear: 1403, jalaliMonth: 11 };
+/** The first generated month: Bahman 1402, so runs of months cross Nowruz and give year-on-year comparisons. */
+export const FIRST_MONTH = { jalaliYear: 1402, jalaliMonth: 11 };
 
 export async function writeSampleMonths(
   dir: string,

@@ -1,0 +1,103 @@
+/**
+ * Runs the Dataform CLI (pinned 2.6.7) against a warehouse URL: writes a temporary
+ * credentials file, passes --track=false, hides its Node warnings, and reads the outcome of
+ * each action from its output.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { projectRoot, UserError } from "./config.ts";
+import { redact } from "./log.ts";
+import { writeDataformCredentials } from "./warehouse/warehouse.ts";
+
+export interface DataformOutcome {
+  code: number;
+  output: string;
+  created: string[];
+  assertionsPassed: string[];
+  assertionsFailed: string[];
+  failedActions: string[];
+  testsPassed: string[];
+  testsFailed: string[];
+}
+
+const dataformBin = path.join(projectRoot, "node_modules", "@dataform", "cli", "bundle.js");
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+function runRaw(args: string[], onLine?: (line: string) => void): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [dataformBin, ...args, "--track=false"], {
+      cwd: projectRoot,
+      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-warnings`.trim() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    let pending = "";
+    const take = (chunk: Buffer) => {
+      const text = chunk.toString("utf8").replace(ANSI, "");
+      output += text;
+      pending += text;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) onLine?.(line);
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (pending) onLine?.(pending);
+      resolve({ code: code ?? 1, output: redact(output) });
+    });
+  });
+}
+
+function matching(output: string, pattern: RegExp): string[] {
+  return [...output.matchAll(pattern)].map((m) => m[1].trim());
+}
+
+function outcome(code: number, output: string): DataformOutcome {
+  return {
+    code,
+    output,
+    created: matching(output, /(?:Dataset created|Operation completed successfully):\s+(\S+)/g),
+    assertionsPassed: matching(output, /Assertion passed:\s+(\S+)/g),
+    assertionsFailed: matching(output, /Assertion failed:\s+(\S+)/g),
+    failedActions: matching(output, /(?:Dataset creation failed|Operation failed):\s+(\S+)/g),
+    testsPassed: matching(output, /^(\S+): passed$/gm),
+    testsFailed: matching(output, /^(\S+): failed$/gm),
+  };
+}
+
+/** `dataform run|test …` against the warehouse at `url`. Lines of progress go to `onLine`. */
+export async function dataform(
+  command: "run" | "test" | "compile",
+  url: string,
+  extraArgs: string[] = [],
+  onLine?: (line: string) => void,
+): Promise<DataformOutcome> {
+  const dir = mkdtempSync(path.join(tmpdir(), "salesdw-df-"));
+  try {
+    const credentials = writeDataformCredentials(url, path.join(dir, "credentials.json"));
+    const args = command === "compile" ? [command, projectRoot, ...extraArgs] : [command, projectRoot, "--credentials", credentials, ...extraArgs];
+    const { code, output } = await runRaw(args, onLine);
+    return outcome(code, output);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The names of every assertion in the project, from `dataform compile --json`. */
+export async function assertionNames(url: string): Promise<string[]> {
+  const { code, output } = await dataform("compile", url, ["--json"]);
+  const json = output.slice(output.indexOf("\n{") + 1);
+  if (code !== 0) throw new UserError(`dataform compile failed:\n${output}`);
+  const graph = JSON.parse(json) as { assertions?: { target: { schema: string; name: string } }[] };
+  return (graph.assertions ?? []).map((a) => `${a.target.schema}.${a.target.name}`);
+}
+
+/** Lines worth showing a person from Dataform's output (action results, errors), without its log noise. */
+export function isInterestingLine(line: string): boolean {
+  return line.trim() !== "" && !line.startsWith('{"level"') && !/^(Compiling|Running)\.\.\.$/.test(line.trim());
+}
