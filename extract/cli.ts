@@ -11,6 +11,7 @@ import { loadContracts } from "./contracts/contracts.ts";
 import { writeSampleMonths } from "./samples/months.ts";
 import { runDemo } from "./demo.ts";
 import { assertionNames, dataform } from "./dataform.ts";
+import { runBench } from "./bench.ts";
 
 const USAGE = `usage: salesdw <command>
 
@@ -19,6 +20,7 @@ const USAGE = `usage: salesdw <command>
   contracts generate | check              write / verify includes/contracts.js from contracts/*.yaml
   samples karamad [--out DIR] [--months N] [--rows N] [--seed N]   write generated Karamad exports
   check                                   run only the assertions against the warehouse as it stands (no rebuild)
+  bench [--rows N]                        measure extractor vs plain COPY, peak memory, full vs incremental dataform run
   demo                                    the main job: warehouse, sample exports, extract, dataform run, summary
 `;
 
@@ -45,6 +47,7 @@ function numberOption(options: Record<string, string>, name: string, fallback: n
 
 const commands: Record<string, Command> = {
   demo: async () => runDemo(),
+  bench: async (args) => runBench(numberOption(parseOptions(args).options, "rows", 1_000_000)),
   check: async () => {
     const url = warehouseUrl();
     const names = await assertionNames(url);
@@ -123,6 +126,11 @@ const commands: Record<string, Command> = {
     }
   },
 };
+
+// The benchmark measures a child extractor's peak memory this way (Node cannot read a child's rusage).
+if (process.env.SALESDW_REPORT_PEAK_RSS) {
+  process.on("exit", () => process.stderr.write(`peak_rss_kb=${process.resourceUsage().maxRSS}\n`));
+}
 
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();

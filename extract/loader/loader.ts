@@ -15,6 +15,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { Progress, redact } from "../log.ts";
 import { LoadRefused, type SourceBatch } from "../sources/source.ts";
 import { ensureRawTables, quoteIdent } from "./raw-schema.ts";
+import { quoteField } from "../sources/csv-scan.ts";
 
 export type LoadStatus = "loaded" | "skipped" | "failed";
 
@@ -26,16 +27,6 @@ export interface LoadResult {
   rowsRejected: number;
   message: string;
 }
-
-/** COPY text format: backslash, tab, newline and carriage return are escaped; \N is NULL. */
-export function copyText(value: string | null): string {
-  if (value === null) return "\\N";
-  return /[\\\t\n\r]/.test(value)
-    ? value.replace(/[\\\t\n\r]/g, (ch) => (ch === "\\" ? "\\\\" : ch === "\t" ? "\\t" : ch === "\n" ? "\\n" : "\\r"))
-    : value;
-}
-
-const CHUNK_CHARS = 1 << 16;
 
 /** Lands one batch. Refusals and load errors are returned as a failed result, not thrown. */
 export async function landBatch(client: pg.Client, batch: SourceBatch, options: { progress?: boolean } = {}): Promise<LoadResult> {
@@ -104,42 +95,37 @@ export async function landBatch(client: pg.Client, batch: SourceBatch, options: 
   }
 }
 
-/** Streams rows into the raw table; rejects are spooled to a file and copied after (one COPY at a time per connection). */
+/** Streams the batch's lines into the raw table; rejects are spooled to a file and copied after (one COPY at a time per connection). */
 async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number, spoolFile: string, showProgress: boolean) {
   const { contract } = batch;
-  const columns = [...contract.columns.map((c) => quoteIdent(c.name)), "_extra", "_load_id", "_source_row"].join(", ");
+  const columns = [...batch.columns, "_load_id", "_source_row"].map(quoteIdent).join(", ");
+  const options = [
+    "format csv",
+    `delimiter ${literal(batch.delimiter)}`,
+    ...(batch.forceNotNull.length ? [`force_not_null (${batch.forceNotNull.map(quoteIdent).join(", ")})`] : []),
+  ].join(", ");
   const rejects = createWriteStream(spoolFile);
   const counts = { rows: 0, rejects: 0, firstReject: "" };
-  const progress = showProgress ? new Progress(`${batch.origin}`) : undefined;
-  const loadSuffix = `\t${loadId}\t`;
-  const rejectPrefix = `${loadId}\t${copyText(contract.rawTable)}\t${copyText(batch.origin)}\t`;
+  const progress = showProgress ? new Progress(batch.origin) : undefined;
+  const rejectPrefix = `${loadId},${quoteField(contract.rawTable)},${quoteField(batch.origin)},`;
 
   async function* lines(): AsyncGenerator<string> {
-    let chunk = "";
-    for await (const record of batch.records()) {
-      if (record.kind === "reject") {
-        counts.rejects++;
-        counts.firstReject ||= record.reason;
-        const line = `${rejectPrefix}${copyText(record.sourceRow)}\t${copyText(record.reason)}\t${copyText(record.raw)}\n`;
-        if (!rejects.write(line)) await once(rejects, "drain");
+    for await (const chunk of batch.chunks(loadId)) {
+      if (chunk.kind === "rows") {
+        counts.rows += chunk.rows;
+        progress?.update(counts.rows);
+        yield chunk.text;
         continue;
       }
-      counts.rows++;
-      let line = "";
-      for (const value of record.values) line += copyText(value) + "\t";
-      line += (record.extra ? copyText(JSON.stringify(record.extra)) : "\\N") + loadSuffix + copyText(record.sourceRow) + "\n";
-      chunk += line;
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = "";
-        progress?.update(counts.rows);
-      }
+      counts.rejects++;
+      counts.firstReject ||= chunk.reason;
+      const line = `${rejectPrefix}${quoteField(chunk.sourceRow)},${quoteField(chunk.reason)},${quoteField(chunk.raw)}\n`;
+      if (!rejects.write(line)) await once(rejects, "drain");
     }
-    if (chunk) yield chunk;
   }
 
   try {
-    await pipeline(Readable.from(lines()), client.query(copyFrom(`copy raw.${quoteIdent(contract.rawTable)} (${columns}) from stdin`)));
+    await pipeline(Readable.from(lines()), client.query(copyFrom(`copy raw.${quoteIdent(contract.rawTable)} (${columns}) from stdin (${options})`)));
   } finally {
     progress?.done();
     rejects.end();
@@ -148,10 +134,16 @@ async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number
   if (counts.rejects) {
     await pipeline(
       createReadStream(spoolFile),
-      client.query(copyFrom("copy raw._rejects (load_id, raw_table, file_name, source_row, reason, raw_record) from stdin")),
+      client.query(copyFrom("copy raw._rejects (load_id, raw_table, file_name, source_row, reason, raw_record) from stdin (format csv)")),
     );
   }
   return counts;
+}
+
+/** A one-character SQL string literal for COPY options (the delimiter). */
+function literal(value: string): string {
+  if (!/^[,;\t|]$/.test(value)) throw new Error(`Unsupported CSV delimiter ${JSON.stringify(value)}`);
+  return value === "\t" ? "E'\\t'" : `'${value}'`;
 }
 
 /** A failed load leaves one ledger row saying why, in its own transaction (the load itself was rolled back). */

@@ -1,18 +1,18 @@
 /**
  * A CSV export as a source batch: detects encoding and delimiter, maps headers to the
- * contract (after folding), streams records through csv-parse, and turns every record it
- * cannot use into a reject that keeps the text and the line number.
+ * contract (after folding; csv-parse reads the header line), then streams the records to
+ * COPY, turning every record COPY could not take into a reject that keeps its text and line.
  */
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import type { Contract } from "../contracts/contracts.ts";
 import { foldText } from "../contracts/fold.ts";
 import { iconvName, inspectFile, type FileInspection } from "./encoding.ts";
-import { LoadRefused, type SourceBatch, type SourceRecord } from "./source.ts";
+import { CsvScanner, quoteField, unquoteField, type ScannedRecord } from "./csv-scan.ts";
+import { LoadRefused, type CopyChunk, type RejectedRecord, type SourceBatch } from "./source.ts";
 
 const DELIMITERS = [",", ";", "\t"] as const;
 const HEADER_SAMPLE_BYTES = 4 << 20;
@@ -20,6 +20,8 @@ const HEADER_SAMPLE_BYTES = 4 << 20;
 export interface HeaderMapping {
   /** For each contract column, the index of the file column that holds it, or -1. */
   columnSource: number[];
+  /** For each file column: the contract column it holds, or null when the contract does not know it. */
+  fileColumns: (string | null)[];
   /** For each file column that the contract does not know, the key it gets in `_extra`. */
   extraKeys: (string | null)[];
   unknownHeaders: string[];
@@ -41,6 +43,7 @@ export function detectDelimiter(headerLine: string): string {
 /** Matches file headers to contract columns; refuses missing required headers and ambiguous duplicates. */
 export function mapHeaders(headers: string[], contract: Contract, fileLabel: string): HeaderMapping {
   const columnSource = contract.columns.map(() => -1);
+  const fileColumns: (string | null)[] = [];
   const extraKeys: (string | null)[] = [];
   const unknownHeaders: string[] = [];
   const usedExtraKeys = new Set<string>();
@@ -55,12 +58,14 @@ export function mapHeaders(headers: string[], contract: Contract, fileLabel: str
         );
       }
       columnSource[slot] = index;
+      fileColumns.push(column.name);
       extraKeys.push(null);
       return;
     }
     let key = header.trim() || `column_${index + 1}`;
     for (let n = 2; usedExtraKeys.has(key); n++) key = `${header.trim()}#${n}`;
     usedExtraKeys.add(key);
+    fileColumns.push(null);
     extraKeys.push(key);
     unknownHeaders.push(header);
   });
@@ -72,7 +77,7 @@ export function mapHeaders(headers: string[], contract: Contract, fileLabel: str
         `add the column to the export, or add its header as an alias in ${contract.file}.`,
     );
   }
-  return { columnSource, extraKeys, unknownHeaders };
+  return { columnSource, fileColumns, extraKeys, unknownHeaders };
 }
 
 async function readHeaderSample(file: string, inspection: FileInspection): Promise<string> {
@@ -86,15 +91,6 @@ async function readHeaderSample(file: string, inspection: FileInspection): Promi
   }
 }
 
-function csvOptions(delimiter: string) {
-  return {
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-  } as const;
-}
 
 /** Opens a CSV export as a batch for the loader. Throws LoadRefused when no row of it can be used. */
 export async function openCsvFile(file: string, contract: Contract): Promise<SourceBatch> {
@@ -112,7 +108,7 @@ export async function openCsvFile(file: string, contract: Contract): Promise<Sou
   const delimiter = detectDelimiter(firstLine);
   let headers: string[];
   try {
-    headers = (parseSync(firstLine, { ...csvOptions(delimiter), skip_records_with_error: false }) as string[][])[0] ?? [];
+    headers = (parseSync(firstLine, { delimiter, relax_column_count: true }) as string[][])[0] ?? [];
   } catch (error) {
     throw new LoadRefused(`${label}: line 1 (the header) is not valid CSV: ${(error as Error).message}`);
   }
@@ -124,6 +120,7 @@ export async function openCsvFile(file: string, contract: Contract): Promise<Sou
     warnings.push(`${label}: parts of the file are not UTF-8 (mixed encodings); those lines go to raw._rejects. Re-export the whole file as UTF-8.`);
   }
 
+  const knownColumns = mapping.fileColumns.filter((c): c is string => c !== null);
   return {
     contract,
     origin: label,
@@ -138,86 +135,89 @@ export async function openCsvFile(file: string, contract: Contract): Promise<Sou
       unknown_headers: mapping.unknownHeaders,
     },
     warnings,
-    records: () => readRecords(file, inspection, delimiter, headers.length, mapping),
+    columns: mapping.unknownHeaders.length ? [...knownColumns, "_extra"] : knownColumns,
+    delimiter,
+    forceNotNull: knownColumns,
+    chunks: (loadId) => fileChunks(file, inspection, delimiter, headers.length, mapping, loadId),
   };
 }
 
-interface ParsedRecord {
-  record: string[];
-  raw: string;
-  line: number;
-}
+const CHUNK_CHARS = 1 << 20;
 
-async function* readRecords(
+/**
+ * The file's data records as COPY lines. Records COPY can take go through as written, with
+ * the load id and line number appended; when the file has columns the contract does not
+ * know, those fields are cut out and appended as one JSON field for _extra.
+ */
+async function* fileChunks(
   file: string,
   inspection: FileInspection,
   delimiter: string,
   headerWidth: number,
   mapping: HeaderMapping,
-): AsyncGenerator<SourceRecord> {
-  // Line numbers are worked out in csv-parse's synchronous callbacks, in file order.
-  const skipped: SourceRecord[] = [];
-  let lastLine = 0;
-  const parser = parse({
-    ...csvOptions(delimiter),
-    raw: true,
-    info: true,
-    on_record: ({ record, raw, info }: { record: string[]; raw: string; info: { lines: number } }): ParsedRecord => {
-      const text = raw.replace(/^(\r?\n)+/, "").replace(/(\r\n|\n|\r)$/, "");
-      const line = info.lines - (text.match(/\n/g)?.length ?? 0);
-      lastLine = info.lines;
-      return { record, raw: text, line };
-    },
-    on_skip: (error, raw) => {
-      const line = lastLine + 1;
-      skipped.push({ kind: "reject", sourceRow: String(line), raw: (raw ?? "").replace(/\0/g, "\u2400"), reason: describeCsvError(error, line) });
-      lastLine = (error as { lines?: number }).lines ?? lastLine;
-    },
-  });
+  loadId: number,
+): AsyncGenerator<CopyChunk | RejectedRecord> {
+  const hasExtra = mapping.unknownHeaders.length > 0;
+  const scanner = new CsvScanner(delimiter, hasExtra);
   const text = createReadStream(file, { start: inspection.bomLength, highWaterMark: 1 << 20 }).pipe(
     iconv.decodeStream(iconvName(inspection.encoding), { stripBOM: true }),
   );
-  text.on("error", (error) => parser.destroy(error));
-  text.pipe(parser);
-
+  const suffix = `${delimiter}${loadId}${delimiter}`;
   let header = true;
-  for await (const { record, raw, line } of parser as AsyncIterable<ParsedRecord>) {
-    while (skipped.length) yield skipped.shift()!;
-    if (header) {
-      header = false;
-      continue;
-    }
-    const problem =
-      record.length !== headerWidth
-        ? `has ${record.length} fields but the header has ${headerWidth}`
-        : raw.includes("\0")
-          ? "contains NUL bytes (binary data), which a text column cannot hold"
-          : inspection.mixedEncoding && raw.includes("\ufffd")
+  let out = "";
+  let rows = 0;
+  const rejects: RejectedRecord[] = [];
+
+  const take = (records: ScannedRecord[]) => {
+    for (const record of records) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      const problem =
+        record.problem ??
+        (record.fields !== headerWidth
+          ? `has ${record.fields} fields but the header has ${headerWidth}`
+          : inspection.mixedEncoding && record.text.includes("\ufffd")
             ? "is not valid UTF-8 (the file mixes encodings)"
-            : undefined;
-    if (problem) {
-      yield { kind: "reject", sourceRow: String(line), raw: raw.replace(/\0/g, "\u2400"), reason: `line ${line} ${problem}` };
-      continue;
+            : undefined);
+      if (problem) {
+        rejects.push({ kind: "reject", sourceRow: String(record.line), raw: record.text.replace(/\0/g, "\u2400"), reason: `line ${record.line} ${problem}` });
+        continue;
+      }
+      out += (hasExtra ? withExtra(record, mapping, delimiter) : record.text) + suffix + record.line + "\n";
+      rows++;
     }
-    let extra: Record<string, string> | null = null;
-    mapping.extraKeys.forEach((key, index) => {
-      if (key !== null) (extra ??= {})[key] = record[index];
-    });
-    yield {
-      kind: "row",
-      sourceRow: String(line),
-      values: mapping.columnSource.map((index) => (index === -1 ? null : record[index])),
-      extra,
-    };
+  };
+
+  for await (const piece of text as AsyncIterable<string>) {
+    take(scanner.push(piece));
+    yield* rejects.splice(0);
+    if (out.length >= CHUNK_CHARS) {
+      yield { kind: "rows", text: out, rows };
+      out = "";
+      rows = 0;
+    }
   }
-  while (skipped.length) yield skipped.shift()!;
+  take(scanner.end());
+  yield* rejects.splice(0);
+  if (rows) yield { kind: "rows", text: out, rows };
 }
 
-function describeCsvError(error: Error & { code?: string }, line: number): string {
-  switch (error.code) {
-    case "CSV_QUOTE_NOT_CLOSED":
-      return `line ${line} opens a quote that never closes; everything from there to the end of the file is kept as this reject`;
-    default:
-      return `line ${line} is not valid CSV (${error.code ?? "parse error"}): ${error.message}`;
-  }
+/** The record with unknown fields cut out and appended as a JSON object (the _extra column). */
+function withExtra(record: ScannedRecord, mapping: HeaderMapping, delimiter: string): string {
+  const ends = record.fieldEnds!;
+  const known: string[] = [];
+  const extra: Record<string, string> = {};
+  let start = 0;
+  ends.forEach((end, index) => {
+    const field = record.text.slice(start, end);
+    start = end + 1;
+    const key = mapping.extraKeys[index];
+    if (key === null) known.push(field);
+    else extra[key] = unquoteField(field);
+  });
+  known.push(quoteField(JSON.stringify(extra)));
+  return known.join(delimiter);
 }
+

@@ -1,17 +1,20 @@
 /**
- * What every source yields and the one loader lands: a batch (one file, one API page set,
- * one table) of records mapped to a contract's columns, or rejects kept verbatim.
+ * What every source hands the one loader: a batch (one file, one API page set, one table)
+ * as CSV lines ready for PostgreSQL's COPY, plus the records it could not use, kept verbatim.
+ * File sources pass their own lines through (COPY parses them); API and database sources
+ * yield records and `encodeRecords` writes the lines.
  */
 import type { Contract } from "../contracts/contracts.ts";
 import { UserError } from "../config.ts";
+import { quoteField } from "./csv-scan.ts";
 
 export interface LandedRecord {
   kind: "row";
-  /** Line number in the file, or the source's own key for APIs and tables. */
+  /** The source's own key for the record (line number for files). */
   sourceRow: string;
-  /** One value per contract column, in contract order; null where the source has no such column. */
+  /** One value per contract column, in contract order; null where the source has no value. */
   values: (string | null)[];
-  /** Columns the contract does not know, kept so nothing is lost. */
+  /** Fields the contract does not know, kept so nothing is lost. */
   extra: Record<string, string> | null;
 }
 
@@ -23,7 +26,12 @@ export interface RejectedRecord {
   reason: string;
 }
 
-export type SourceRecord = LandedRecord | RejectedRecord;
+/** Complete CSV lines for COPY; each ends with `<delimiter><load id><delimiter><source row>\n`. */
+export interface CopyChunk {
+  kind: "rows";
+  text: string;
+  rows: number;
+}
 
 export interface SourceBatch {
   contract: Contract;
@@ -36,8 +44,46 @@ export interface SourceBatch {
   details: Record<string, unknown>;
   /** Things a person should know that do not stop the load (schema drift). */
   warnings: string[];
-  records(): AsyncIterable<SourceRecord>;
+  /** Raw-table columns in the order each CSV line gives them (before _load_id and _source_row). */
+  columns: string[];
+  delimiter: string;
+  /** Columns where an empty unquoted field means '' rather than NULL (files keep values verbatim). */
+  forceNotNull: string[];
+  chunks(loadId: number): AsyncIterable<CopyChunk | RejectedRecord>;
 }
 
 /** The batch cannot be used at all (missing header, undecodable file); nothing of it is loaded. */
 export class LoadRefused extends UserError {}
+
+const CHUNK_CHARS = 1 << 20;
+
+/** For record-yielding sources: the columns and CSV lines the loader needs. */
+export function encodeRecords(
+  contract: Contract,
+  records: () => AsyncIterable<LandedRecord | RejectedRecord>,
+): Pick<SourceBatch, "columns" | "delimiter" | "forceNotNull" | "chunks"> {
+  return {
+    columns: [...contract.columns.map((c) => c.name), "_extra"],
+    delimiter: ",",
+    forceNotNull: [],
+    async *chunks(loadId) {
+      let text = "";
+      let rows = 0;
+      for await (const record of records()) {
+        if (record.kind === "reject") {
+          yield record;
+          continue;
+        }
+        for (const value of record.values) text += (value === null ? "" : quoteField(value)) + ",";
+        text += `${record.extra ? quoteField(JSON.stringify(record.extra)) : ""},${loadId},${quoteField(record.sourceRow)}\n`;
+        rows++;
+        if (text.length >= CHUNK_CHARS) {
+          yield { kind: "rows", text, rows };
+          text = "";
+          rows = 0;
+        }
+      }
+      if (rows) yield { kind: "rows", text, rows };
+    },
+  };
+}

@@ -122,7 +122,7 @@ async function initialise(settings: WarehouseSettings, dataDir: string): Promise
   }
 
   const selfsigned = await import("selfsigned");
-  const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], { days: 3650, keySize: 2048 });
+  const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], { notAfterDate: new Date(Date.now() + 10 * 365 * 86_400_000), keySize: 2048 });
   writeFileSync(path.join(dataDir, "server.crt"), pems.cert);
   writeFileSync(path.join(dataDir, "server.key"), pems.private, { mode: 0o600 });
   appendFileSync(

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench [-- --rows N]`: measures the load path and the models on a generated Karamad
+ * file, in a database of its own (salesdw_bench, recreated each time):
+ *   1. the extractor (a child process, as a user runs it): rows/s, MB/s, peak RSS;
+ *   2. a plain `COPY … (FORMAT csv)` of the same file into an all-text table: the engine's limit;
+ *   3. a full `dataform run`, then one more file of 1% of the rows and the incremental run.
+ * Prints the figures and writes them as JSON to bench-results/.
+ */
+import { spawn } from "node:child_process";
+import { createReadStream, mkdirSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
+import { projectRoot, UserError } from "./config.ts";
+import { findContract } from "./contracts/contracts.ts";
+import { dataform } from "./dataform.ts";
+import { info } from "./log.ts";
+import { quoteIdent } from "./loader/raw-schema.ts";
+import { writeKaramadMonth } from "./samples/karamad.ts";
+import { connect, ensureWarehouse } from "./warehouse/warehouse.ts";
+
+const BENCH_DATABASE = "salesdw_bench";
+
+export async function runBench(rows: number): Promise<number> {
+  if (rows < 1000) throw new UserError("--rows must be at least 1000.");
+  const baseUrl = await ensureWarehouse(info);
+  const url = await recreateDatabase(baseUrl);
+  const dir = path.join(projectRoot, "bench-results");
+  mkdirSync(dir, { recursive: true });
+
+  info(`Generating ${rows.toLocaleString("en-US")} Karamad rows …`);
+  const file = path.join(dir, `karamad-${rows}.csv`);
+  // No broken rows here: the plain COPY baseline would stop at the first one.
+  await writeKaramadMonth(file, { jalaliYear: 1403, jalaliMonth: 6, lines: rows, seed: 42, invoicePrefix: "B" });
+  const bytes = statSync(file).size;
+
+  info("Extractor (salesdw extract karamad, child process) …");
+  const extractor = await timeExtractor(file, url);
+  info("Plain COPY of the same file into an all-text table …");
+  const copySeconds = await timePlainCopy(file, url);
+
+  info("dataform run (full) …");
+  const full = await timeDataform(url);
+  const increment = Math.max(1, Math.round(rows / 100));
+  const smallFile = path.join(dir, `karamad-${rows}-increment.csv`);
+  await writeKaramadMonth(smallFile, { jalaliYear: 1403, jalaliMonth: 7, lines: increment, seed: 43, invoicePrefix: "I" });
+  const smallExtract = await timeExtractor(smallFile, url);
+  info(`dataform run after one more file of ${increment.toLocaleString("en-US")} rows …`);
+  const incremental = await timeDataform(url);
+
+  const mb = bytes / 1e6;
+  const figures = {
+    rows,
+    file_mb: round(mb),
+    extractor: { seconds: round(extractor.seconds), rows_per_s: Math.round(rows / extractor.seconds), mb_per_s: round(mb / extractor.seconds), peak_rss_mb: round(extractor.peakRssMb) },
+    plain_copy: { seconds: round(copySeconds), rows_per_s: Math.round(rows / copySeconds), mb_per_s: round(mb / copySeconds) },
+    extractor_vs_copy: round(copySeconds / extractor.seconds),
+    dataform_full_run_s: round(full),
+    increment_rows: increment,
+    increment_extract_s: round(smallExtract.seconds),
+    dataform_incremental_run_s: round(incremental),
+    incremental_vs_full: round(incremental / full),
+    targets: { extractor_vs_copy: ">= 0.67", peak_rss_mb: "<= 300", incremental_vs_full: "<= 0.15" },
+    measured_at: new Date().toISOString(),
+  };
+  const out = path.join(dir, `bench-${rows}.json`);
+  writeFileSync(out, JSON.stringify(figures, null, 2) + "\n");
+
+  info(`
+Benchmark, ${rows.toLocaleString("en-US")} rows (${figures.file_mb} MB):
+  extractor        ${figures.extractor.rows_per_s.toLocaleString("en-US")} rows/s, ${figures.extractor.mb_per_s} MB/s, peak RSS ${figures.extractor.peak_rss_mb} MB
+  plain COPY       ${figures.plain_copy.rows_per_s.toLocaleString("en-US")} rows/s, ${figures.plain_copy.mb_per_s} MB/s
+  extractor/COPY   ${figures.extractor_vs_copy}   (target >= 0.67)
+  dataform run     full ${figures.dataform_full_run_s} s; after a ${increment.toLocaleString("en-US")}-row file ${figures.dataform_incremental_run_s} s; ratio ${figures.incremental_vs_full}   (target <= 0.15)
+Written to ${path.relative(process.cwd(), out)}`);
+  return 0;
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+async function recreateDatabase(baseUrl: string): Promise<string> {
+  const client = await connect(baseUrl);
+  try {
+    await client.query(`drop database if exists ${quoteIdent(BENCH_DATABASE)} with (force)`);
+    await client.query(`create database ${quoteIdent(BENCH_DATABASE)}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${BENCH_DATABASE}`;
+  return url.toString();
+}
+
+/** Runs the real CLI in a child process; the child reports its own peak RSS when asked to. */
+function timeExtractor(file: string, url: string): Promise<{ seconds: number; peakRssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [path.join(projectRoot, "bin", "salesdw.mjs"), "extract", "karamad", file], {
+      env: { ...process.env, WAREHOUSE_URL: url, SALESDW_REPORT_PEAK_RSS: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const rss = /peak_rss_kb=(\d+)/.exec(stderr);
+      if (code !== 0 || !rss) return reject(new Error(`extract failed (${code}): ${stderr}`));
+      resolve({ seconds, peakRssMb: Number(rss[1]) / 1024 });
+    });
+  });
+}
+
+async function timePlainCopy(file: string, url: string): Promise<number> {
+  const contract = findContract("karamad");
+  const client = await connect(url);
+  try {
+    const columns = contract.columns.map((c) => `${quoteIdent(c.name)} text`).join(", ");
+    await client.query(`create table public.plain_copy (${columns})`);
+    const started = process.hrtime.bigint();
+    await pipeline(createReadStream(file), client.query(copyFrom("copy public.plain_copy from stdin (format csv, header true)")));
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  } finally {
+    await client.end();
+  }
+}
+
+async function timeDataform(url: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const run = await dataform("run", url);
+  if (run.code !== 0) throw new Error(`dataform run failed during the benchmark:\n${run.output}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
