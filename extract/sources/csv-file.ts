@@ -3,14 +3,13 @@
  * contract (after folding; csv-parse reads the header line), then streams the records to
  * COPY, turning every record COPY could not take into a reject that keeps its text and line.
  */
-import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseSync } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import type { Contract } from "../contracts/contracts.ts";
 import { foldText } from "../contracts/fold.ts";
-import { iconvName, inspectFile, type FileInspection } from "./encoding.ts";
+import { decodeFile, iconvName, inspectFile, type FileInspection } from "./encoding.ts";
 import { CsvScanner, quoteField, unquoteField, type ScannedRecord } from "./csv-scan.ts";
 import { LoadRefused, type CopyChunk, type RejectedRecord, type SourceBatch } from "./source.ts";
 
@@ -159,9 +158,6 @@ async function* fileChunks(
 ): AsyncGenerator<CopyChunk | RejectedRecord> {
   const hasExtra = mapping.unknownHeaders.length > 0;
   const scanner = new CsvScanner(delimiter, hasExtra);
-  const text = createReadStream(file, { start: inspection.bomLength, highWaterMark: 1 << 20 }).pipe(
-    iconv.decodeStream(iconvName(inspection.encoding), { stripBOM: true }),
-  );
   const suffix = `${delimiter}${loadId}${delimiter}`;
   let header = true;
   let out = "";
@@ -190,7 +186,7 @@ async function* fileChunks(
     }
   };
 
-  for await (const piece of text as AsyncIterable<string>) {
+  for await (const piece of decodeFile(file, inspection)) {
     take(scanner.push(piece));
     yield* rejects.splice(0);
     if (out.length >= CHUNK_CHARS) {
