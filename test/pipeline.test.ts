@@ -159,7 +159,7 @@ describe("dataform run over landed Karamad exports", () => {
   it("passes dataform test (SQLX unit tests)", async () => {
     const tests = await dataform("test", url);
     expect(tests.testsFailed).toEqual([]);
-    expect(tests.testsPassed.sort()).toEqual(["canonical_sales_line_test", "stg_karamad__sales_line_test"]);
+    expect(tests.testsPassed.sort()).toEqual(["canonical_sales_line_test", "stg_karamad__sales_line__typed_test"]);
     expect(tests.code).toBe(0);
   });
 
