@@ -5,13 +5,7 @@ import { loadDotEnv, UserError, warehouseSettings } from "./config.ts";
 import { info, redact, warn } from "./log.ts";
 import { runningPort, stopEmbedded } from "./warehouse/embedded.ts";
 import { describeUrl, ensureWarehouse, warehouseUrl, writeDataformCredentials } from "./warehouse/warehouse.ts";
-import { extractFiles } from "./extract.ts";
-import { generatedContractsAreCurrent, writeGeneratedContracts } from "./contracts/generate.ts";
-import { loadContracts } from "./contracts/contracts.ts";
-import { writeSampleMonths } from "./samples/months.ts";
-import { runDemo } from "./demo.ts";
-import { assertionNames, dataform } from "./dataform.ts";
-import { runBench } from "./bench.ts";
+// Commands import their modules when they run, so that `extract` starts without loading the rest.
 
 const USAGE = `usage: salesdw <command>
 
@@ -46,9 +40,10 @@ function numberOption(options: Record<string, string>, name: string, fallback: n
 }
 
 const commands: Record<string, Command> = {
-  demo: async () => runDemo(),
-  bench: async (args) => runBench(numberOption(parseOptions(args).options, "rows", 1_000_000)),
+  demo: async () => (await import("./demo.ts")).runDemo(),
+  bench: async (args) => (await import("./bench.ts")).runBench(numberOption(parseOptions(args).options, "rows", 1_000_000)),
   check: async () => {
+    const { assertionNames, dataform } = await import("./dataform.ts");
     const url = warehouseUrl();
     const names = await assertionNames(url);
     info(`Running ${names.length} assertions against the warehouse as it stands (nothing is rebuilt)…`);
@@ -61,6 +56,7 @@ const commands: Record<string, Command> = {
   },
   extract: async ([source, ...files]) => {
     if (!source) throw new UserError("usage: salesdw extract <source> <file…>");
+    const { extractFiles } = await import("./extract.ts");
     const results = await extractFiles(source, files, { url: warehouseUrl(), progress: true });
     const failed = results.filter((r) => r.status === "failed").length;
     const loaded = results.filter((r) => r.status === "loaded").length;
@@ -69,6 +65,8 @@ const commands: Record<string, Command> = {
     return failed ? 1 : 0;
   },
   contracts: async ([action]) => {
+    const { generatedContractsAreCurrent, writeGeneratedContracts } = await import("./contracts/generate.ts");
+    const { loadContracts } = await import("./contracts/contracts.ts");
     if (action === "generate") {
       info(writeGeneratedContracts() ? "includes/contracts.js updated." : "includes/contracts.js is up to date.");
       return 0;
@@ -87,6 +85,7 @@ const commands: Record<string, Command> = {
   samples: async (args) => {
     const { positional, options } = parseOptions(args);
     if (positional[0] !== "karamad") throw new UserError("usage: salesdw samples karamad [--out DIR] [--months N] [--rows N] [--seed N]");
+    const { writeSampleMonths } = await import("./samples/months.ts");
     const written = await writeSampleMonths(options.out ?? "samples/karamad", {
       months: numberOption(options, "months", 3),
       rowsPerMonth: numberOption(options, "rows", 2000),
