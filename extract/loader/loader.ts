@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { Progress, redact } from "../log.ts";
-import { LoadRefused, type Lineage, type SourceBatch } from "../sources/source.ts";
+import { LoadRefused, type SourceBatch } from "../sources/source.ts";
 import { ensureRawTables, quoteIdent } from "./raw-schema.ts";
 import { quoteField } from "../sources/csv-scan.ts";
 
@@ -60,12 +60,11 @@ export async function landBatch(client: pg.Client, batch: SourceBatch, options: 
     }
     const { rows: ledger } = await client.query(
       `insert into raw._loads (source, entity, raw_table, file_name, sha256, bytes, status, details, started_at)
-       values ($1, $2, $3, $4, $5, $6, 'loaded', $7, $8) returning load_id, now()::text as loaded_at`,
+       values ($1, $2, $3, $4, $5, $6, 'loaded', $7, $8) returning load_id`,
       [contract.source, contract.entity, contract.rawTable, origin, batch.fingerprint, batch.bytes ?? null, batch.details, startedAt],
     );
     const loadId = Number(ledger[0].load_id);
-    const lineage = { loadId, loadedAt: ledger[0].loaded_at as string };
-    const counts = await copyRecords(client, batch, lineage, path.join(spool, "rejects.tsv"), options.progress ?? false);
+    const counts = await copyRecords(client, batch, loadId, path.join(spool, "rejects.tsv"), options.progress ?? false);
     await client.query(
       "update raw._loads set rows_loaded = $2, rows_rejected = $3, finished_at = clock_timestamp() where load_id = $1",
       [loadId, counts.rows, counts.rejects],
@@ -97,10 +96,10 @@ export async function landBatch(client: pg.Client, batch: SourceBatch, options: 
 }
 
 /** Streams the batch's lines into the raw table; rejects are spooled to a file and copied after (one COPY at a time per connection). */
-async function copyRecords(client: pg.Client, batch: SourceBatch, lineage: Lineage, spoolFile: string, showProgress: boolean) {
+async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number, spoolFile: string, showProgress: boolean) {
   const { contract } = batch;
-  const { loadId } = lineage;
-  const columns = [...batch.columns, "_load_id", "_loaded_at", "_source_row"].map(quoteIdent).join(", ");
+  // _loaded_at is left to its default, now(): the same for every row of the load, and cheaper than sending it.
+  const columns = [...batch.columns, "_load_id", "_source_row"].map(quoteIdent).join(", ");
   const options = [
     "format csv",
     `delimiter ${literal(batch.delimiter)}`,
@@ -112,7 +111,7 @@ async function copyRecords(client: pg.Client, batch: SourceBatch, lineage: Linea
   const rejectPrefix = `${loadId},${quoteField(contract.rawTable)},${quoteField(batch.origin)},`;
 
   async function* lines(): AsyncGenerator<string> {
-    for await (const chunk of batch.chunks(lineage)) {
+    for await (const chunk of batch.chunks(loadId)) {
       if (chunk.kind === "rows") {
         counts.rows += chunk.rows;
         progress?.update(counts.rows);

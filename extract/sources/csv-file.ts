@@ -11,7 +11,7 @@ import type { Contract } from "../contracts/contracts.ts";
 import { foldText } from "../contracts/fold.ts";
 import { decodeFile, iconvName, inspectFile, type FileInspection } from "./encoding.ts";
 import { CsvScanner, quoteField, unquoteField, type ScannedRecord } from "./csv-scan.ts";
-import { LoadRefused, type CopyChunk, type Lineage, type RejectedRecord, type SourceBatch } from "./source.ts";
+import { LoadRefused, type CopyChunk, type RejectedRecord, type SourceBatch } from "./source.ts";
 
 const DELIMITERS = [",", ";", "\t"] as const;
 const HEADER_SAMPLE_BYTES = 4 << 20;
@@ -137,7 +137,7 @@ export async function openCsvFile(file: string, contract: Contract): Promise<Sou
     columns: mapping.unknownHeaders.length ? [...knownColumns, "_extra"] : knownColumns,
     delimiter,
     forceNotNull: knownColumns,
-    chunks: (lineage) => fileChunks(file, inspection, delimiter, headers.length, mapping, lineage),
+    chunks: (loadId) => fileChunks(file, inspection, delimiter, headers.length, mapping, loadId),
   };
 }
 
@@ -154,11 +154,11 @@ async function* fileChunks(
   delimiter: string,
   headerWidth: number,
   mapping: HeaderMapping,
-  lineage: Lineage,
+  loadId: number,
 ): AsyncGenerator<CopyChunk | RejectedRecord> {
   const hasExtra = mapping.unknownHeaders.length > 0;
   const scanner = new CsvScanner(delimiter, hasExtra);
-  const suffix = `${delimiter}${lineage.loadId}${delimiter}${lineage.loadedAt}${delimiter}`;
+  const suffix = `${delimiter}${loadId}${delimiter}`;
   let header = true;
   let out = "";
   let rows = 0;

@@ -26,7 +26,7 @@ export interface RejectedRecord {
   reason: string;
 }
 
-/** Complete CSV lines for COPY; each ends with `<delimiter><load id><delimiter><loaded at><delimiter><source row>\n`. */
+/** Complete CSV lines for COPY; each ends with `<delimiter><load id><delimiter><source row>\n`. */
 export interface CopyChunk {
   kind: "rows";
   text: string;
@@ -44,19 +44,12 @@ export interface SourceBatch {
   details: Record<string, unknown>;
   /** Things a person should know that do not stop the load (schema drift). */
   warnings: string[];
-  /** Raw-table columns in the order each CSV line gives them (before _load_id, _loaded_at and _source_row). */
+  /** Raw-table columns in the order each CSV line gives them (before _load_id and _source_row; _loaded_at is the load's now()). */
   columns: string[];
   delimiter: string;
   /** Columns where an empty unquoted field means '' rather than NULL (files keep values verbatim). */
   forceNotNull: string[];
-  chunks(lineage: Lineage): AsyncIterable<CopyChunk | RejectedRecord>;
-}
-
-/** What the loader stamps on every row (written out by the batch: a default per row would cost COPY a third of its speed). */
-export interface Lineage {
-  loadId: number;
-  /** The load transaction's timestamp, as PostgreSQL text. */
-  loadedAt: string;
+  chunks(loadId: number): AsyncIterable<CopyChunk | RejectedRecord>;
 }
 
 /** The batch cannot be used at all (missing header, undecodable file); nothing of it is loaded. */
@@ -73,7 +66,7 @@ export function encodeRecords(
     columns: [...contract.columns.map((c) => c.name), "_extra"],
     delimiter: ",",
     forceNotNull: [],
-    async *chunks({ loadId, loadedAt }) {
+    async *chunks(loadId) {
       let text = "";
       let rows = 0;
       for await (const record of records()) {
@@ -82,7 +75,7 @@ export function encodeRecords(
           continue;
         }
         for (const value of record.values) text += (value === null ? "" : quoteField(value)) + ",";
-        text += `${record.extra ? quoteField(JSON.stringify(record.extra)) : ""},${loadId},${loadedAt},${quoteField(record.sourceRow)}\n`;
+        text += `${record.extra ? quoteField(JSON.stringify(record.extra)) : ""},${loadId},${quoteField(record.sourceRow)}\n`;
         rows++;
         if (text.length >= CHUNK_CHARS) {
           yield { kind: "rows", text, rows };

@@ -43,6 +43,9 @@ export function registerUrlSecret(url: string): void {
 export async function connect(url: string): Promise<pg.Client> {
   registerUrlSecret(url);
   const client = new pg.Client(clientConfig(url));
+  // A dropped connection also fails the query in flight, which reports it; without a listener
+  // the client's 'error' event would crash the process with a stack trace instead.
+  client.on("error", () => {});
   try {
     await client.connect();
   } catch (error) {
