@@ -10,6 +10,7 @@ import { describeUrl, ensureWarehouse, warehouseUrl, writeDataformCredentials } 
 const USAGE = `usage: salesdw <command>
 
   warehouse start | stop | status | url   manage the warehouse (embedded PostgreSQL unless WAREHOUSE_URL is set)
+  warehouse roles                         create/update the loader, transformer and reader roles (least privilege)
   extract <source> <file…>               land files in raw (sources: karamad)
   contracts generate | check              write / verify includes/contracts.js from contracts/*.yaml
   samples karamad [--out DIR] [--months N] [--rows N] [--seed N]   write generated Karamad exports
@@ -120,8 +121,20 @@ const commands: Record<string, Command> = {
         // The one place a password is printed on purpose: `psql "$(npx salesdw warehouse url)"`.
         process.stdout.write(warehouseUrl(settings) + "\n");
         return 0;
+      case "roles": {
+        const { ensureRoles, ROLES } = await import("./warehouse/roles.ts");
+        const { connect } = await import("./warehouse/warehouse.ts");
+        const client = await connect(warehouseUrl(settings));
+        try {
+          for (const line of await ensureRoles(client)) info(line);
+        } finally {
+          await client.end();
+        }
+        info(`Roles ready: ${Object.values(ROLES).join(", ")} (see README, "Least privilege").`);
+        return 0;
+      }
       default:
-        throw new UserError(`usage: salesdw warehouse start | stop | status | url`);
+        throw new UserError(`usage: salesdw warehouse start | stop | status | url | roles`);
     }
   },
 };

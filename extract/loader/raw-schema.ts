@@ -14,7 +14,6 @@ export function quoteIdent(name: string): string {
 }
 
 export const LEDGER_DDL = `
-create schema if not exists raw;
 create table if not exists raw._loads (
   load_id        bigint generated always as identity primary key,
   source         text not null,
@@ -77,6 +76,9 @@ export async function ensureRawTables(client: pg.Client, contract: Contract): Pr
   await client.query("begin");
   try {
     await client.query("select pg_advisory_xact_lock(hashtextextended('salesdw.raw-ddl', 0))");
+    // Only when missing: CREATE SCHEMA needs a database privilege the loader role does not have.
+    const { rows } = await client.query("select to_regnamespace('raw') is not null as present");
+    if (!rows[0].present) await client.query("create schema raw");
     await client.query(LEDGER_DDL);
     await client.query(rawTableDdl(contract));
     await client.query("commit");
