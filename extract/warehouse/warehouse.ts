@@ -88,6 +88,10 @@ export function writeDataformCredentials(url: string, file = dataformCredentials
     password: decodeURIComponent(parsed.password),
     databaseName: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || "postgres",
   };
-  writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
+  try {
+    writeFileSync(file, JSON.stringify(credentials, null, 2) + "\n", { mode: 0o600 });
+  } catch (error) {
+    throw new UserError(`Cannot write the Dataform credentials to ${file} (${(error as NodeJS.ErrnoException).code}); set DATAFORM_CREDENTIALS to a file you can write.`);
+  }
   return file;
 }
