@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -35,9 +36,27 @@ export function warehouseSettings(env: NodeJS.ProcessEnv = process.env): Warehou
   }
   return {
     externalUrl: env.WAREHOUSE_URL || undefined,
-    dir: path.resolve(env.WAREHOUSE_DIR || path.join(projectRoot, ".warehouse")),
+    dir: path.resolve(env.WAREHOUSE_DIR || defaultWarehouseDir()),
     port,
   };
+}
+
+/**
+ * `.warehouse/` in the project, unless we are root and the project sits where other users
+ * cannot enter (a clone under /root): the server runs as "postgres", so the data then lives
+ * in /var/tmp under a name derived from the project's path.
+ */
+function defaultWarehouseDir(): string {
+  const inProject = path.join(projectRoot, ".warehouse");
+  if (process.getuid?.() !== 0 || othersCanEnter(projectRoot)) return inProject;
+  return path.join("/var/tmp", `salesdw-${createHash("sha256").update(projectRoot).digest("hex").slice(0, 12)}`);
+}
+
+function othersCanEnter(dir: string): boolean {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (!(statSync(current).mode & 0o001)) return false;
+    if (current === path.dirname(current)) return true;
+  }
 }
 
 /** An error whose message is meant for the person at the terminal: printed as one line, no stack. */

