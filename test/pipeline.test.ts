@@ -171,6 +171,9 @@ describe("dataform run over landed Karamad exports", () => {
     const before = await fingerprint();
     await runModels();
     expect(await fingerprint()).toEqual(before);
+    const tests = await dataform("test", url);
+    expect(tests.testsFailed).toEqual([]);
+    expect(tests.code).toBe(0);
   });
 
   it("processes only the new loads on the next run; a re-exported line replaces the earlier one and is reported", async () => {
