@@ -62,8 +62,9 @@ function outcome(code: number, output: string): DataformOutcome {
     code,
     output,
     created: matching(output, /(?:Dataset created|Operation completed successfully):\s+(\S+)/g),
-    assertionsPassed: matching(output, /Assertion passed:\s+(\S+)/g),
-    assertionsFailed: matching(output, /Assertion failed:\s+(\S+)/g),
+    // Dataform prints a failed assertion's name, then more lines that start the same way ("Assertion failed: query returned …").
+    assertionsPassed: matching(output, /^Assertion passed:\s+(\w+\.\w+)\s*$/gm),
+    assertionsFailed: matching(output, /^Assertion failed:\s+(\w+\.\w+)\s*$/gm),
     failedActions: matching(output, /(?:Dataset creation failed|Operation failed):\s+(\S+)/g),
     testsPassed: matching(output, /^(\S+): passed$/gm),
     testsFailed: matching(output, /^(\S+): failed$/gm),

@@ -199,4 +199,21 @@ describe("dataform run over landed Karamad exports", () => {
     const duplicates = await one<{ n: string }>("select count(*) as n from dq.issues where check_name = 'duplicate_line_across_files'");
     expect(Number(duplicates.n)).toBe(corrected.length);
   });
+
+  it("salesdw check runs only the assertions and fails when a blocking rule breaks", async () => {
+    const clean = await runCli(["check"], { WAREHOUSE_URL: url });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/(\d+) passed, 0 failed/);
+    const [before] = await queryRows<{ n: string }>(url, "select count(*) as n from dw.fct_sales_line");
+    await queryRows(url, "drop index dw.fct_sales_line__key");
+    await queryRows(url, "update dw.fct_sales_line set product_key = 'no-such-product' where sales_line_key = (select min(sales_line_key) from dw.fct_sales_line)");
+    const broken = await runCli(["check"], { WAREHOUSE_URL: url });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/failed: dq_assertions\.assert_dw_fct_sales_line_unique_sales_line_key/);
+    expect(broken.stderr).toMatch(/failed: dq_assertions\.assert_fct_sales_line_dimensions/);
+    expect(broken.stdout).toMatch(/\d+ passed, 2 failed/);
+    // Nothing was rebuilt by the check.
+    const [after] = await queryRows<{ n: string; bad: string }>(url, "select count(*) as n, count(*) filter (where product_key = 'no-such-product') as bad from dw.fct_sales_line");
+    expect(after).toEqual({ n: before.n, bad: "1" });
+  });
 });
