@@ -87,7 +87,7 @@ async function loadedState(url: string, file: string) {
 describe("crashes", () => {
   it("an extractor killed (SIGKILL) during COPY leaves nothing, and the next run loads the file exactly once", async () => {
     const url = await freshDatabase("crash");
-    for (const delay of [0, 150, 400]) {
+    for (const delay of [0, 100, 250]) {
       const { child, done } = startExtract(url, [big.file]);
       await untilCopyRuns(url);
       await sleep(delay);
