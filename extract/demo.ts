@@ -64,9 +64,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 
 /** True when every successful load has reached dq.run_stats, the last model of the DAG. */
 async function everyLoadModelled(client: pg.Client): Promise<boolean> {
-  const { rows } = await client.query(`
-    select to_regclass('dq.run_stats') is not null as modelled,
-           (select count(*) from raw._loads) as loads`);
+  const { rows } = await client.query("select to_regclass('dq.run_stats') is not null as modelled");
   if (!rows[0].modelled) return false;
   const { rows: missing } = await client.query(
     "select count(*)::int as n from raw._loads l where not exists (select 1 from dq.run_stats s where s.load_id = l.load_id)",

@@ -13,7 +13,7 @@ import { Readable } from "node:stream";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { Progress, redact } from "../log.ts";
-import { LoadRefused, type SourceBatch } from "../sources/source.ts";
+import { LoadRefused, WarehouseConnectionLost, type SourceBatch } from "../sources/source.ts";
 import { ensureRawTables, quoteIdent } from "./raw-schema.ts";
 import { quoteField } from "../sources/csv-scan.ts";
 
@@ -82,7 +82,7 @@ export async function landBatch(client: pg.Client, batch: SourceBatch, options: 
   } catch (error) {
     await client.query("rollback").catch(() => undefined);
     if (!(error instanceof LoadRefused) && isConnectionLoss(error)) {
-      throw new LoadRefused(
+      throw new WarehouseConnectionLost(
         `${origin}: the warehouse connection was lost during the load (${redact((error as Error).message)}); ` +
           `nothing from this file was kept. Check that the warehouse is running and run the same command again.`,
       );
@@ -155,6 +155,7 @@ export async function recordFailure(
   message: string,
 ): Promise<void> {
   const { contract } = failure;
+  await ensureRawTables(client, contract); // a file refused before any load still gets its ledger row
   await client
     .query(
       `insert into raw._loads (source, entity, raw_table, file_name, sha256, bytes, status, message, details, started_at, finished_at)

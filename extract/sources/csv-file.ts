@@ -93,8 +93,17 @@ async function readHeaderSample(file: string, inspection: FileInspection): Promi
 
 /** Opens a CSV export as a batch for the loader. Throws LoadRefused when no row of it can be used. */
 export async function openCsvFile(file: string, contract: Contract): Promise<SourceBatch> {
-  const label = path.basename(file);
   const inspection = await inspectFile(file);
+  try {
+    return await batchFor(file, contract, inspection);
+  } catch (error) {
+    if (error instanceof LoadRefused) error.content ??= { fingerprint: inspection.sha256, bytes: inspection.bytes };
+    throw error;
+  }
+}
+
+async function batchFor(file: string, contract: Contract, inspection: FileInspection): Promise<SourceBatch> {
+  const label = path.basename(file);
   if (inspection.bytes - inspection.bomLength === 0) {
     throw new LoadRefused(`${label}: the file is empty; export it again from the source.`);
   }

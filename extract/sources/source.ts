@@ -53,7 +53,13 @@ export interface SourceBatch {
 }
 
 /** The batch cannot be used at all (missing header, undecodable file); nothing of it is loaded. */
-export class LoadRefused extends UserError {}
+export class LoadRefused extends UserError {
+  /** What was read before refusing, for the ledger's failed row. */
+  content?: { fingerprint: string; bytes: number };
+}
+
+/** The warehouse went away mid-load: the transaction is gone, and so is any chance to record it. */
+export class WarehouseConnectionLost extends UserError {}
 
 const CHUNK_CHARS = 1 << 20;
 
