@@ -17,6 +17,7 @@ const USAGE = `usage: salesdw <command>
   check                                   run only the assertions against the warehouse as it stands (no rebuild)
   bench [--rows N]                        measure extractor vs plain COPY, peak memory, full vs incremental dataform run
   demo                                    the main job: warehouse, sample exports, extract, dataform run, summary
+  keys create --role viewer|admin [--name N] | list | revoke <name|id>   API keys (a key is printed once, stored hashed)
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -95,6 +96,9 @@ const commands: Record<string, Command> = {
     for (const month of written) info(`${month.file}: ${month.rawRows + month.rejectedRows} rows`);
     return 0;
   },
+  // --- keys (API keys): its commands live in commands/keys.ts, registered on a commander program ---
+  keys: async (args) => (await import("./commands/keys.ts")).runKeysCommand(args),
+  // --- end keys ---
   warehouse: async ([action]) => {
     const settings = warehouseSettings();
     switch (action) {
