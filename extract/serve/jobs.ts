@@ -244,8 +244,8 @@ export class JobRunner {
     const bind = (value: unknown) => `$${values.push(value)}`;
     if (filter.source !== undefined) where.push(`source = ${bind(filter.source)}`);
     if (filter.status !== undefined) where.push(`status = ${bind(filter.status)}`);
-    if (filter.from !== undefined) where.push(`created_at >= ${bind(filter.from)}::date`);
-    if (filter.to !== undefined) where.push(`created_at < ${bind(filter.to)}::date + 1`);
+    if (filter.from !== undefined) where.push(`created_at >= ${bind(filter.from)}::date::timestamp at time zone 'UTC'`);
+    if (filter.to !== undefined) where.push(`created_at < (${bind(filter.to)}::date + 1)::timestamp at time zone 'UTC'`);
     if (filter.beforeId !== undefined) where.push(`job_id < ${bind(filter.beforeId)}`);
     const { rows } = await this.pool.query(
       `select ${JOB_COLUMNS} from app.sync_jobs ${where.length ? `where ${where.join(" and ")}` : ""} order by job_id desc limit ${bind(filter.limit)}`,

@@ -64,7 +64,8 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app: FastifyInstance, 
     },
   });
   // Everything the page loads comes from @fastify/swagger-ui's own files; the online validator stays off.
-  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true, validatorUrl: false, uiConfig: { deepLinking: false } });
+  // indexPrefix: the page links its files under the prefix this plugin is registered with.
+  await app.register(swaggerUi, { routePrefix: "/docs", indexPrefix: app.prefix, staticCSP: true, validatorUrl: false, uiConfig: { deepLinking: false } });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (secured) => {

@@ -112,8 +112,8 @@ export function registerJobRoutes(app: FastifyInstance, runner: JobRunner): void
       querystring: {
         type: "object",
         properties: {
-          from: dateParam("First day (YYYY-MM-DD) the jobs started on, inclusive."),
-          to: dateParam("Last day (YYYY-MM-DD) the jobs started on, inclusive."),
+          from: dateParam("First day (YYYY-MM-DD, UTC) the jobs started on, inclusive."),
+          to: dateParam("Last day (YYYY-MM-DD, UTC) the jobs started on, inclusive."),
           source: sourceParam,
           status: { type: "string", enum: ["running", "succeeded", "failed"], description: "Status." },
           ...pagingParams,

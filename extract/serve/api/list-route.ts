@@ -171,13 +171,16 @@ export function buildListQuery(spec: ListSpec, query: ListQuery): { text: string
   const where: string[] = [];
   const dateColumn = quoteIdent(spec.dateRange.column);
   const { grain } = spec.dateRange;
+  // Timestamps are answered in UTC, so their range is in UTC days too.
   if (query.from !== undefined) {
     const from = params.bind(query.from, "date");
-    where.push(grain === "month" ? `${dateColumn} >= date_trunc('month', ${from})::date` : `${dateColumn} >= ${from}`);
+    if (grain === "month") where.push(`${dateColumn} >= date_trunc('month', ${from})::date`);
+    else if (grain === "timestamp") where.push(`${dateColumn} >= ${from}::timestamp at time zone 'UTC'`);
+    else where.push(`${dateColumn} >= ${from}`);
   }
   if (query.to !== undefined) {
     const to = params.bind(query.to, "date");
-    where.push(grain === "timestamp" ? `${dateColumn} < ${to} + 1` : `${dateColumn} <= ${to}`);
+    where.push(grain === "timestamp" ? `${dateColumn} < (${to} + 1)::timestamp at time zone 'UTC'` : `${dateColumn} <= ${to}`);
   }
   for (const filter of spec.filters) {
     const value = query[filter.param];
@@ -222,7 +225,11 @@ export function registerListRoute(app: FastifyInstance, spec: ListSpec, readerPo
     if (!spec.columns.some((c) => c.name === name)) throw new Error(`${spec.path}: ${name} is not one of its columns`);
   }
   const properties = Object.fromEntries(spec.columns.map((c) => [c.name, { ...JSON_TYPE[c.type], description: c.description }]));
-  const rangeWhat = spec.dateRange.grain === "month" ? `months of ${spec.dateRange.column} that overlap the range` : spec.dateRange.column;
+  const rangeWhat = {
+    month: `the months (${spec.dateRange.column}) that overlap the range`,
+    timestamp: `${spec.dateRange.column}, in UTC days`,
+    day: spec.dateRange.column,
+  }[spec.dateRange.grain];
   app.get(spec.path, {
     schema: {
       tags: [spec.tag],
