@@ -71,7 +71,8 @@ export const defaultSyncCommand: SyncCommand = (source, range) =>
     : undefined;
 
 export const dataformTransform: TransformStep = async (url, onLine) => {
-  const run = await dataform("run", url, [], onLine);
+  // Dataform allows compilation 5 s by default: too little for a busy server.
+  const run = await dataform("run", url, ["--timeout", "10m"], onLine);
   const errors = [
     ...run.failedActions.map((name) => `dataform run: ${name} failed`),
     ...run.assertionsFailed.map((name) => `dataform run: assertion ${name} failed`),
