@@ -343,6 +343,7 @@ export class JobRunner {
         stdio: ["ignore", "pipe", "pipe"],
       });
       this.running.get(id)!.child = child;
+      if (this.closing) child.kill("SIGTERM"); // close() came before the child existed
       for (const stream of [child.stdout, child.stderr]) {
         let pending = "";
         stream.setEncoding("utf8");

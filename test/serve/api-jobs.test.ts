@@ -187,6 +187,17 @@ describe("jobs outlive the server as records", () => {
     expect((await finished(server.base, admin, next.body.id)).status).toBe("succeeded");
   });
 
+  it("a server that shuts down ends its running extraction and records the job as failed", async () => {
+    rmSync(releaseFile, { force: true });
+    const stopping = await startApi(db, { jobs: { command: fakeSyncCommand(releaseFile), transform: null } });
+    const started = await call(stopping.base, "/api/v1/sync", { key: admin, body: { source: "fake_wait" } });
+    expect(started.status).toBe(202);
+    await stopping.close();
+    const [job] = await queryRows<{ status: string; errors: string[] }>(db, "select status, errors from app.sync_jobs where job_id = $1", [started.body.id]);
+    expect(job.status).toBe("failed");
+    expect(job.errors).toContain("stopped: the server shut down during the extraction");
+  });
+
   it("at start-up, a server fails the jobs a dead process left running", async () => {
     // A row as a process that died between its start and its end leaves it: running, lock free.
     const [{ id }] = await queryRows<{ id: string }>(
