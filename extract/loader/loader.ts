@@ -47,7 +47,9 @@ export async function landBatch(client: pg.Client, batch: SourceBatch, options: 
       [contract.rawTable, batch.fingerprint],
     );
     if (previous.length) {
-      await client.query("rollback");
+      // The same data is already there, so the cursor that came with it is safe to store.
+      await writeSyncState(client, batch);
+      await client.query("commit");
       const when = (previous[0].finished_at as Date).toISOString().slice(0, 19).replace("T", " ");
       return {
         status: "skipped",
@@ -69,6 +71,7 @@ export async function landBatch(client: pg.Client, batch: SourceBatch, options: 
       "update raw._loads set rows_loaded = $2, rows_rejected = $3, finished_at = clock_timestamp() where load_id = $1",
       [loadId, counts.rows, counts.rejects],
     );
+    await writeSyncState(client, batch);
     await client.query("commit");
     const rejected = counts.rejects ? `, ${counts.rejects} rejected (see raw._rejects where load_id = ${loadId}; first: ${counts.firstReject})` : "";
     return {
@@ -139,6 +142,25 @@ async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number
     );
   }
   return counts;
+}
+
+/** The batch's cursor, inside the load's transaction: it never moves past data that did not land. */
+async function writeSyncState(client: pg.Client, batch: SourceBatch): Promise<void> {
+  if (!batch.syncState) return;
+  const { source, entity, cursor } = batch.syncState;
+  await client.query(
+    `insert into raw._sync_state (source, entity, cursor, updated_at) values ($1, $2, $3, clock_timestamp())
+     on conflict (source, entity) do update set cursor = excluded.cursor, updated_at = excluded.updated_at`,
+    [source, entity, JSON.stringify(cursor)],
+  );
+}
+
+/** Reads a cursor written by an earlier load (undefined on the first run). */
+export async function readSyncState<T = unknown>(client: pg.Client, source: string, entity: string): Promise<T | undefined> {
+  const { rows: present } = await client.query("select to_regclass('raw._sync_state') is not null as present");
+  if (!present[0].present) return undefined;
+  const { rows } = await client.query("select cursor from raw._sync_state where source = $1 and entity = $2", [source, entity]);
+  return rows[0]?.cursor as T | undefined;
 }
 
 /** A one-character SQL string literal for COPY options (the delimiter). */

@@ -50,6 +50,15 @@ export interface SourceBatch {
   /** Columns where an empty unquoted field means '' rather than NULL (files keep values verbatim). */
   forceNotNull: string[];
   chunks(loadId: number): AsyncIterable<CopyChunk | RejectedRecord>;
+  /** A cursor the loader writes to raw._sync_state in the same transaction as the rows. */
+  syncState?: SyncState;
+}
+
+/** One source entity's incremental cursor (raw._sync_state), e.g. `{ source: "xero", entity: "invoices", cursor: { updated_since: "…" } }`. */
+export interface SyncState {
+  source: string;
+  entity: string;
+  cursor: unknown;
 }
 
 /** The batch cannot be used at all (missing header, undecodable file); nothing of it is loaded. */
