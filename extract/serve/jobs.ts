@@ -17,6 +17,7 @@ import pg from "pg";
 import { projectRoot } from "../config.ts";
 import { dataform, isInterestingLine } from "../dataform.ts";
 import { redact } from "../log.ts";
+import { pullSources } from "../sources/registry.ts";
 import { clientConfig, registerUrlSecret } from "../warehouse/warehouse.ts";
 import { ensureAppDdl } from "./app-schema.ts";
 
@@ -64,15 +65,17 @@ export interface SyncJob {
 const cliPath = path.join(projectRoot, "bin", "salesdw.mjs");
 const SOURCE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
-/** `node bin/salesdw.mjs extract <source> [--from D] [--to D]`: what a person runs, for any source the CLI knows. */
+/**
+ * `node bin/salesdw.mjs extract <source> [--from D] [--to D]`, what a person runs, for the API and
+ * database sources of the registry (file sources need files, not dates: a server passes its own command).
+ */
 export const defaultSyncCommand: SyncCommand = (source, range) =>
-  SOURCE_NAME.test(source)
+  SOURCE_NAME.test(source) && Object.hasOwn(pullSources, source)
     ? [process.execPath, cliPath, "extract", source, ...(range.from ? ["--from", range.from] : []), ...(range.to ? ["--to", range.to] : [])]
     : undefined;
 
 export const dataformTransform: TransformStep = async (url, onLine) => {
-  // Dataform allows compilation 5 s by default: too little for a busy server.
-  const run = await dataform("run", url, ["--timeout", "10m"], onLine);
+  const run = await dataform("run", url, [], onLine);
   const errors = [
     ...run.failedActions.map((name) => `dataform run: ${name} failed`),
     ...run.assertionsFailed.map((name) => `dataform run: assertion ${name} failed`),

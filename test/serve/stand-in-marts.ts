@@ -3,6 +3,7 @@
  * with generated rows that the tests keep, so every expected answer is computed here and never
  * read back from the warehouse.
  */
+import * as jalaali from "jalaali-js";
 import { withClient } from "../support/warehouse.ts";
 
 export type Row = Record<string, string | number | null>;
@@ -17,6 +18,13 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+export function jalaaliOf(isoDay: string): { jy: number; jm: number; jd: number } {
+  const [gy, gm, gd] = isoDay.split("-").map(Number);
+  return jalaali.toJalaali(gy, gm, gd);
 }
 
 export function addDays(iso: string, days: number): string {
@@ -48,23 +56,24 @@ const TABLES: TableSpec[] = [
   {
     name: "kpi_net_sales_daily",
     columns: [["source_system", "text"], ["currency", "text"], ["day", "date"], ["jalali_year", "int"], ["jalali_month", "int"],
-      ["net_sales", "numeric"], ["gross_sales", "numeric"], ["returns", "numeric"], ["invoices", "bigint"], ["lines", "bigint"]],
+      ["jalali_date", "text"], ["net_sales", "numeric"], ["gross_sales", "numeric"], ["returns", "numeric"], ["invoices", "bigint"], ["lines", "bigint"]],
   },
   {
     name: "kpi_return_rate_by_product_month",
-    columns: [["source_system", "text"], ["currency", "text"], ["product_code", "text"], ["product_name", "text"], ["month", "date"],
-      ["jalali_month", "text"], ["quantity_sold", "numeric"], ["quantity_returned", "numeric"], ["return_rate_quantity", "numeric"],
+    columns: [["source_system", "text"], ["currency", "text"], ["calendar", "text"], ["month", "date"], ["jalali_month", "text"],
+      ["product_code", "text"], ["product_name", "text"], ["quantity_sold", "numeric"], ["quantity_returned", "numeric"],
+      ["amount_sold", "numeric"], ["amount_returned", "numeric"], ["return_rate_quantity", "numeric"],
       ["return_rate_amount", "numeric"], ["sale_lines", "bigint"], ["return_lines", "bigint"]],
   },
   {
     name: "kpi_top_customers_month",
-    columns: [["source_system", "text"], ["currency", "text"], ["customer_code", "text"], ["customer_name", "text"], ["month", "date"],
-      ["jalali_month", "text"], ["net_sales", "numeric"], ["gross_sales", "numeric"], ["returns", "numeric"], ["invoices", "bigint"],
+    columns: [["source_system", "text"], ["currency", "text"], ["calendar", "text"], ["month", "date"], ["jalali_month", "text"],
+      ["customer_code", "text"], ["customer_name", "text"], ["net_sales", "numeric"], ["gross_sales", "numeric"], ["returns", "numeric"], ["invoices", "bigint"],
       ["active_days", "bigint"], ["rank_in_month", "bigint"]],
   },
   {
     name: "kpi_salesperson_performance_month",
-    columns: [["source_system", "text"], ["currency", "text"], ["salesperson", "text"], ["month", "date"], ["jalali_month", "text"],
+    columns: [["source_system", "text"], ["currency", "text"], ["calendar", "text"], ["month", "date"], ["jalali_month", "text"], ["salesperson", "text"],
       ["net_sales", "numeric"], ["gross_sales", "numeric"], ["returns", "numeric"], ["invoices", "bigint"], ["customers", "bigint"],
       ["average_invoice_value", "numeric"]],
   },
@@ -122,32 +131,40 @@ function generate(): Marts {
         if (rnd() < 0.2) continue; // days without sales
         const gross = int(100_000, 9_000_000);
         const returns = int(0, 50_000);
+        const day = addDays("2025-01-01", d);
+        const j = jalaaliOf(day);
         marts.kpi_net_sales_daily.push({
-          source_system: source, currency, day: addDays("2025-01-01", d), jalali_year: 1403, jalali_month: 10 + Math.floor(d / 31) > 12 ? 1 : 10 + Math.floor(d / 31),
+          source_system: source, currency, day, jalali_year: j.jy, jalali_month: j.jm, jalali_date: `${j.jy}/${pad(j.jm)}/${pad(j.jd)}`,
           net_sales: money(gross - returns), gross_sales: money(gross), returns: money(returns), invoices: int(1, 40), lines: int(1, 200),
         });
       }
     }
   }
 
-  const months = ["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01"];
-  // Dey 1403 onwards, near enough for labels.
-  const jalaliOf = (month: string) => {
-    const m = 10 + months.indexOf(month);
-    return m > 12 ? `1404-${String(m - 12).padStart(2, "0")}` : `1403-${m}`;
-  };
+  // Monthly marts hold each month once per calendar: Gregorian January–June 2025, Jalali Dey 1403–Khordad 1404.
+  const gregorianMonths = ["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2025-06-01"];
+  const jalaliMonths: [number, number][] = [[1403, 10], [1403, 11], [1403, 12], [1404, 1], [1404, 2], [1404, 3]];
+  const periods: { calendar: string; month: string; jalali_month: string | null }[] = [
+    ...gregorianMonths.map((month) => ({ calendar: "gregorian", month, jalali_month: null })),
+    ...jalaliMonths.map(([jy, jm]) => {
+      const g = jalaali.toGregorian(jy, jm, 1);
+      return { calendar: "jalali", month: `${g.gy}-${pad(g.gm)}-${pad(g.gd)}`, jalali_month: `${jy}-${pad(jm)}` };
+    }),
+  ];
 
   marts.kpi_return_rate_by_product_month = [];
-  for (const month of months) {
+  for (const period of periods) {
     for (const [source, currency] of [["karamad", "IRR"], ["reckon", "AUD"]]) {
       for (let p = 1; p <= 12; p++) {
         if (rnd() < 0.25) continue;
         const sold = int(1_000, 500_000);
         const returned = int(0, sold / 10);
+        const amountSold = int(10_000, 9_000_000);
+        const amountReturned = int(0, amountSold / 10);
         marts.kpi_return_rate_by_product_month.push({
-          source_system: source, currency, product_code: `P${String(p).padStart(3, "0")}`, product_name: `کالای ${p}`, month, jalali_month: jalaliOf(month),
-          quantity_sold: thousandths(sold), quantity_returned: thousandths(returned), return_rate_quantity: (returned / sold).toFixed(4),
-          return_rate_amount: (returned / sold / 1.1).toFixed(4), sale_lines: int(1, 90), return_lines: int(0, 9),
+          source_system: source, currency, ...period, product_code: `P${String(p).padStart(3, "0")}`, product_name: `کالای ${p}`,
+          quantity_sold: thousandths(sold), quantity_returned: thousandths(returned), amount_sold: money(amountSold), amount_returned: money(amountReturned),
+          return_rate_quantity: (returned / sold).toFixed(4), return_rate_amount: (amountReturned / amountSold).toFixed(4), sale_lines: int(1, 90), return_lines: int(0, 9),
         });
       }
     }
@@ -155,7 +172,7 @@ function generate(): Marts {
 
   marts.kpi_top_customers_month = [];
   const customerNames = [...persianNames, '=HYPERLINK("http://example.invalid")', "Comma, \"Quoted\" & Co", "+98 Trading", "@home", "Plain Ltd"];
-  for (const month of months) {
+  for (const period of periods) {
     for (const [source, currency] of [["karamad", "IRR"], ["karamad", "USD"], ["reckon", "AUD"]]) {
       const group = customerNames
         // "@home" always has a negative net: a CSV cell that starts with "-" but is a number.
@@ -165,7 +182,7 @@ function generate(): Marts {
       group.forEach((c, i) => {
         const returns = int(0, 10_000);
         marts.kpi_top_customers_month.push({
-          source_system: source, currency, customer_code: c.code, customer_name: c.name, month, jalali_month: jalaliOf(month),
+          source_system: source, currency, ...period, customer_code: c.code, customer_name: c.name,
           net_sales: money(c.net), gross_sales: money(c.net + returns), returns: money(returns), invoices: int(1, 30), active_days: int(1, 28),
           rank_in_month: i + 1,
         });
@@ -174,12 +191,12 @@ function generate(): Marts {
   }
 
   marts.kpi_salesperson_performance_month = [];
-  for (const month of months) {
+  for (const period of periods) {
     for (const salesperson of ["Ali", "Sara", "رضا", null]) {
       const net = int(10_000, 2_000_000);
       const invoices = int(1, 50);
       marts.kpi_salesperson_performance_month.push({
-        source_system: "karamad", currency: "IRR", salesperson, month, jalali_month: jalaliOf(month), net_sales: money(net),
+        source_system: "karamad", currency: "IRR", ...period, salesperson, net_sales: money(net),
         gross_sales: money(net + 500), returns: money(500), invoices, customers: int(1, invoices), average_invoice_value: money(Math.round(net / invoices)),
       });
     }

@@ -4,6 +4,7 @@
  * become the OpenAPI document), the keyset-paged SQL for the reader pool, and the JSON or CSV answer.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import * as jalaali from "jalaali-js";
 import type pg from "pg";
 import { quoteIdent } from "../../loader/raw-schema.ts";
 import { decodeCursor, encodeCursor, type CursorValue } from "./cursor.ts";
@@ -42,8 +43,11 @@ export interface ListSpec {
   /** Columns that order the rows and identify each one (the keyset). */
   key: string[];
   descending?: boolean;
-  /** The column `from` and `to` apply to: a day, a month (first day of it) or a timestamp. */
-  dateRange: { column: string; grain: "day" | "month" | "timestamp" };
+  /**
+   * The column `from` and `to` apply to: a day, a month (its first day) or a timestamp. Marts
+   * with Jalali months beside Gregorian ones (a `calendar` column) name their 'YYYY-MM' column.
+   */
+  dateRange: { column: string; grain: "day" | "month" | "timestamp"; jalaliMonthColumn?: string };
   filters: Filter[];
   /** SQL for the rows before paging, when they are not simply the mart's rows (e.g. an aggregate). */
   relation?: (where: string) => string;
@@ -118,6 +122,13 @@ export function checkRange(query: { from?: string; to?: string }): void {
   }
 }
 
+/** 'YYYY-MM' of the Jalali month a Gregorian day falls in. */
+export function jalaliMonthOf(isoDay: string): string {
+  const [gy, gm, gd] = isoDay.split("-").map(Number);
+  const { jy, jm } = jalaali.toJalaali(gy, gm, gd);
+  return `${jy}-${String(jm).padStart(2, "0")}`;
+}
+
 /** Collects bound parameters: `bind(value, "date")` gives `$n::date`. */
 class Params {
   readonly values: unknown[] = [];
@@ -164,26 +175,40 @@ interface ListQuery {
   [filter: string]: unknown;
 }
 
+/** The conditions `from` and `to` put on the date column. */
+function rangeConditions(spec: ListSpec, query: ListQuery, params: Params): string[] {
+  const { column, grain, jalaliMonthColumn } = spec.dateRange;
+  const conditions: string[] = [];
+  if (grain === "month" && jalaliMonthColumn && query.calendar === "jalali") {
+    // Jalali months: those whose Jalali month holds a day of the range.
+    const jalaliMonth = quoteIdent(jalaliMonthColumn);
+    if (query.from !== undefined) conditions.push(`${jalaliMonth} >= ${params.bind(jalaliMonthOf(query.from), "text")}`);
+    if (query.to !== undefined) conditions.push(`${jalaliMonth} <= ${params.bind(jalaliMonthOf(query.to), "text")}`);
+    return conditions;
+  }
+  const date = quoteIdent(column);
+  if (query.from !== undefined) {
+    const from = params.bind(query.from, "date");
+    // Months that hold a day of the range; timestamps are answered in UTC, so their range is in UTC days.
+    if (grain === "month") conditions.push(`${date} >= date_trunc('month', ${from})::date`);
+    else if (grain === "timestamp") conditions.push(`${date} >= ${from}::timestamp at time zone 'UTC'`);
+    else conditions.push(`${date} >= ${from}`);
+  }
+  if (query.to !== undefined) {
+    const to = params.bind(query.to, "date");
+    conditions.push(grain === "timestamp" ? `${date} < (${to} + 1)::timestamp at time zone 'UTC'` : `${date} <= ${to}`);
+  }
+  return conditions;
+}
+
 export function buildListQuery(spec: ListSpec, query: ListQuery): { text: string; values: unknown[] } {
   const columns = new Map(spec.columns.map((c) => [c.name, c]));
   const keyColumns = spec.key.map((name) => columns.get(name)!);
   const params = new Params();
   const where: string[] = [];
-  const dateColumn = quoteIdent(spec.dateRange.column);
-  const { grain } = spec.dateRange;
-  // Timestamps are answered in UTC, so their range is in UTC days too.
-  if (query.from !== undefined) {
-    const from = params.bind(query.from, "date");
-    if (grain === "month") where.push(`${dateColumn} >= date_trunc('month', ${from})::date`);
-    else if (grain === "timestamp") where.push(`${dateColumn} >= ${from}::timestamp at time zone 'UTC'`);
-    else where.push(`${dateColumn} >= ${from}`);
-  }
-  if (query.to !== undefined) {
-    const to = params.bind(query.to, "date");
-    where.push(grain === "timestamp" ? `${dateColumn} < (${to} + 1)::timestamp at time zone 'UTC'` : `${dateColumn} <= ${to}`);
-  }
+  where.push(...rangeConditions(spec, query, params));
   for (const filter of spec.filters) {
-    const value = query[filter.param];
+    const value = query[filter.param] ?? filter.schema.default;
     if (value === undefined) continue;
     const type = filter.type ?? columns.get(filter.column)?.type ?? "text";
     where.push(`${quoteIdent(filter.column)} ${filter.op ?? "="} ${params.bind(value, SQL_TYPE[type])}`);
@@ -220,13 +245,16 @@ const MISSING_RELATION = new Set(["42P01", "3F000"]);
 
 export function registerListRoute(app: FastifyInstance, spec: ListSpec, readerPool: pg.Pool): void {
   // Filters and the date range apply to the mart's columns: the route's own ones unless it has a relation of its own.
-  const mustBeColumns = spec.relation ? spec.key : [...spec.key, spec.dateRange.column, ...spec.filters.map((f) => f.column)];
+  const { column, jalaliMonthColumn } = spec.dateRange;
+  const mustBeColumns = spec.relation ? spec.key : [...spec.key, column, ...(jalaliMonthColumn ? [jalaliMonthColumn] : []), ...spec.filters.map((f) => f.column)];
   for (const name of mustBeColumns) {
     if (!spec.columns.some((c) => c.name === name)) throw new Error(`${spec.path}: ${name} is not one of its columns`);
   }
   const properties = Object.fromEntries(spec.columns.map((c) => [c.name, { ...JSON_TYPE[c.type], description: c.description }]));
   const rangeWhat = {
-    month: `the months (${spec.dateRange.column}) that overlap the range`,
+    month: spec.dateRange.jalaliMonthColumn
+      ? `the months that hold a day of the range (Gregorian months by ${spec.dateRange.column}, Jalali months by ${spec.dateRange.jalaliMonthColumn})`
+      : `the months (${spec.dateRange.column}) that hold a day of the range`,
     timestamp: `${spec.dateRange.column}, in UTC days`,
     day: spec.dateRange.column,
   }[spec.dateRange.grain];

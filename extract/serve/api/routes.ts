@@ -22,9 +22,18 @@ const money = {
 const common = {
   source: col("source_system", "text", "Source system."),
   currency: col("currency", "text", "Currency (amounts of different currencies are never added)."),
-  month: col("month", "date", "First day of the Gregorian month."),
-  jalaliMonth: col("jalali_month", "text", "Jalali month, YYYY-MM."),
+  calendar: col("calendar", "text", "gregorian or jalali: which calendar's months the row is about."),
+  month: col("month", "date", "First day of the month (for the Jalali calendar, the Gregorian date of the Jalali month's first day)."),
+  jalaliMonth: col("jalali_month", "text", "Jalali month, YYYY-MM (Jalali calendar rows only)."),
 };
+
+/** Monthly marts hold every month twice, once per calendar; a list shows one calendar. */
+const calendarFilter: Filter = {
+  param: "calendar",
+  column: "calendar",
+  schema: { type: "string", enum: ["gregorian", "jalali"], default: "gregorian", description: "Whose months: gregorian (default) or jalali." },
+};
+const monthRange = { column: "month", grain: "month", jalaliMonthColumn: "jalali_month" } as const;
 
 const netSalesDaily: ListSpec = {
   path: "/kpi/net-sales-daily",
@@ -34,7 +43,7 @@ const netSalesDaily: ListSpec = {
   mart: "kpi_net_sales_daily",
   columns: [
     common.source, common.currency, col("day", "date", "Gregorian day."), col("jalali_year", "integer", "Jalali year."),
-    col("jalali_month", "text", "Jalali month."), money.netSales, money.grossSales, money.returns,
+    col("jalali_month", "integer", "Jalali month (1–12)."), col("jalali_date", "text", "Jalali date, yyyy/mm/dd."), money.netSales, money.grossSales, money.returns,
     col("invoices", "integer", "Sale invoices."), col("lines", "integer", "Sales lines."),
   ],
   key: ["day", "source_system", "currency"],
@@ -46,17 +55,20 @@ const returnRate: ListSpec = {
   path: "/kpi/return-rate-by-product-month",
   tag: "KPIs",
   summary: "Return rate per product and month",
-  description: "Quantities sold and returned per product, month, source and currency, and the return rate by quantity and by amount.",
+  description: "Quantities and amounts sold and returned per product, month, source and currency, and the return rate by quantity and by amount.",
   mart: "kpi_return_rate_by_product_month",
   columns: [
-    common.source, common.currency, col("product_code", "text", "Product code."), col("product_name", "text", "Product name."),
-    common.month, common.jalaliMonth, col("quantity_sold", "decimal", "Quantity sold."), col("quantity_returned", "decimal", "Quantity returned."),
-    col("return_rate_quantity", "decimal", "Returned ÷ sold, by quantity."), col("return_rate_amount", "decimal", "Returned ÷ sold, by amount."),
+    common.source, common.currency, common.calendar, common.month, common.jalaliMonth,
+    col("product_code", "text", "Product code."), col("product_name", "text", "Product name."),
+    col("quantity_sold", "decimal", "Quantity sold."), col("quantity_returned", "decimal", "Quantity returned (positive)."),
+    col("amount_sold", "decimal", "Net amount of sale lines."), col("amount_returned", "decimal", "Net amount of return lines (positive)."),
+    col("return_rate_quantity", "decimal", "Returned ÷ sold, by quantity (null when nothing was sold)."),
+    col("return_rate_amount", "decimal", "Returned ÷ sold, by amount (null when nothing was sold)."),
     col("sale_lines", "integer", "Sale lines."), col("return_lines", "integer", "Return lines."),
   ],
-  key: ["month", "source_system", "currency", "product_code"],
-  dateRange: { column: "month", grain: "month" },
-  filters: [filters.source, filters.currency, { param: "product", column: "product_code", schema: text("Product code.") }],
+  key: ["calendar", "month", "source_system", "currency", "product_code"],
+  dateRange: monthRange,
+  filters: [calendarFilter, filters.source, filters.currency, { param: "product", column: "product_code", schema: text("Product code.") }],
 };
 
 const topCustomers: ListSpec = {
@@ -66,15 +78,16 @@ const topCustomers: ListSpec = {
   description: "Customers per month, source and currency with their net sales and rank in the month (1 = largest).",
   mart: "kpi_top_customers_month",
   columns: [
-    common.source, common.currency, col("customer_code", "text", "Customer code."), col("customer_name", "text", "Customer name."),
-    common.month, common.jalaliMonth, money.netSales, money.grossSales, money.returns,
+    common.source, common.currency, common.calendar, common.month, common.jalaliMonth,
+    col("customer_code", "text", "Customer code."), col("customer_name", "text", "Customer name."),
+    money.netSales, money.grossSales, money.returns,
     col("invoices", "integer", "Sale invoices."), col("active_days", "integer", "Days with a purchase."),
-    col("rank_in_month", "integer", "Rank by net sales within the month, source and currency."),
+    col("rank_in_month", "integer", "Rank by net sales within the month, source and currency (ties share a rank)."),
   ],
-  key: ["month", "source_system", "currency", "rank_in_month", "customer_code"],
-  dateRange: { column: "month", grain: "month" },
+  key: ["calendar", "month", "source_system", "currency", "rank_in_month", "customer_code"],
+  dateRange: monthRange,
   filters: [
-    filters.source, filters.currency,
+    calendarFilter, filters.source, filters.currency,
     { param: "customer", column: "customer_code", schema: text("Customer code.") },
     { param: "top", column: "rank_in_month", op: "<=", schema: { type: "integer", minimum: 1, maximum: 100000, description: "Only ranks 1…top of each month." } },
   ],
@@ -87,13 +100,13 @@ const salespersonPerformance: ListSpec = {
   description: "Net sales, invoices, customers and average invoice value per salesperson, month, source and currency.",
   mart: "kpi_salesperson_performance_month",
   columns: [
-    common.source, common.currency, col("salesperson", "text", "Salesperson."), common.month, common.jalaliMonth,
+    common.source, common.currency, common.calendar, common.month, common.jalaliMonth, col("salesperson", "text", "Salesperson."),
     money.netSales, money.grossSales, money.returns, col("invoices", "integer", "Sale invoices."),
-    col("customers", "integer", "Distinct customers."), col("average_invoice_value", "decimal", "Net sales ÷ invoices."),
+    col("customers", "integer", "Distinct customers."), col("average_invoice_value", "decimal", "Gross sales ÷ invoices (null without invoices)."),
   ],
-  key: ["month", "source_system", "currency", "salesperson"],
-  dateRange: { column: "month", grain: "month" },
-  filters: [filters.source, filters.currency, { param: "salesperson", column: "salesperson", schema: text("Salesperson.") }],
+  key: ["calendar", "month", "source_system", "currency", "salesperson"],
+  dateRange: monthRange,
+  filters: [calendarFilter, filters.source, filters.currency, { param: "salesperson", column: "salesperson", schema: text("Salesperson.") }],
 };
 
 const periodComparison: ListSpec = {
