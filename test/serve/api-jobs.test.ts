@@ -268,6 +268,12 @@ describe("a real sync: Karamad files through salesdw extract, then dataform run"
       expect.objectContaining({ source_system: "karamad", loads: 2, canonical_lines: months.reduce((s, m) => s + m.lines, 0), last_event_date: months[1].lastDay }),
     ]);
 
+    // The KPI built by that run, against the generator's own figures per day.
+    const truth = new Map<string, bigint>();
+    for (const m of months) for (const [day, net] of m.netByDay) truth.set(day, (truth.get(day) ?? 0n) + net);
+    const daily = await allPages(real.base, "/api/v1/kpi/net-sales-daily", key, { source: "karamad" }, 10_000);
+    expect(daily.rows.map((r) => [r.day, Number(r.net_sales)])).toEqual([...truth.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, net]) => [day, Number(net)]));
+
     const [{ issues }] = await queryRows<{ issues: number }>(realDb, "select count(*)::int as issues from dq.issues where check_name <> 'load_checked'");
     expect(issues).toBeGreaterThan(0); // the broken and dirty rows
     const dq = await allPages(real.base, "/api/v1/dq/issues", key, { source: "karamad" }, 1000);
