@@ -205,8 +205,7 @@ export function buildListQuery(spec: ListSpec, query: ListQuery): { text: string
   const columns = new Map(spec.columns.map((c) => [c.name, c]));
   const keyColumns = spec.key.map((name) => columns.get(name)!);
   const params = new Params();
-  const where: string[] = [];
-  where.push(...rangeConditions(spec, query, params));
+  const where = rangeConditions(spec, query, params);
   for (const filter of spec.filters) {
     const value = query[filter.param] ?? filter.schema.default;
     if (value === undefined) continue;
@@ -225,7 +224,8 @@ export function buildListQuery(spec: ListSpec, query: ListQuery): { text: string
   if (query.cursor !== undefined) {
     const values = decodeCursor(query.cursor, spec.path, keyColumns.length);
     keyColumns.forEach((column, i) => {
-      if (values[i] !== null && !CURSOR_VALUE[column.type].test(values[i]!)) {
+      const value = values[i];
+      if (value === null ? column.type !== "text" : !CURSOR_VALUE[column.type].test(value)) {
         throw new ApiError(400, "invalid_parameter", "cursor is damaged: pass next_cursor from the previous page unchanged.", "cursor");
       }
     });
