@@ -31,4 +31,23 @@ export function register(program: Command): void {
         return 0;
       }),
     );
+  samples
+    .command("events")
+    .description("seller money event files (both layouts, every quirk) and an opening-balances file")
+    .option("--out <dir>", "output folder", "samples/events")
+    .option("--sellers <n>", "sellers", wholeNumber, 10)
+    .option("--days <n>", "days, one file per week", wholeNumber, 14)
+    .option("--events <n>", "regular events (default 8 per seller and day; planted quirks come on top)", wholeNumber)
+    .option("--seed <n>", "random seed", wholeNumber, 1)
+    .option("--timezone <zone>", "write naive timestamps in this IANA zone (load them with the same --timezone)", "UTC")
+    .action(
+      exitWith(async (options: { out: string; sellers: number; days: number; events?: number; seed: number; timezone: string }) => {
+        const { writeSellerEventSample } = await import("../samples/events.ts");
+        const sample = await writeSellerEventSample(options.out, options);
+        info(`${sample.eventFiles.length} event files, ${sample.rows.toLocaleString("en-US")} rows: ${sample.eventFiles.join(", ")}`);
+        info(`planted: ${Object.entries(sample.planted).map(([quirk, n]) => `${n} ${quirk}`).join(", ")}`);
+        info(`opening balances: ${sample.openingBalanceFile}`);
+        return 0;
+      }),
+    );
 }
