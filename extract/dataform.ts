@@ -28,7 +28,8 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 
 function runRaw(args: string[], onLine?: (line: string) => void): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [dataformBin, ...args, "--track=false"], {
+    // Compiling gets 5 s by default, too little on a busy machine; runs and tests time their queries themselves.
+    const child = spawn(process.execPath, [dataformBin, ...args, "--track=false", "--timeout=10m"], {
       cwd: projectRoot,
       env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-warnings`.trim() },
       stdio: ["ignore", "pipe", "pipe"],
