@@ -54,6 +54,9 @@ interface Seller {
   currencies: string[];
   /** Typical order size per currency, in cents. */
   base: Record<string, number>;
+  /** Opening balance per currency in cents (none for some sellers), and the running balance of its regular events. */
+  opening: Record<string, number | undefined>;
+  balance: Record<string, number>;
 }
 
 interface Event {
@@ -134,7 +137,10 @@ export async function writeSellerEventSample(dir: string, options: SellerEventSa
   const sellers: Seller[] = Array.from({ length: sellerCount }, (_, i) => {
     const currencies = i === 1 && sellerCount > 2 ? ["RUB", "USD"] : i % 5 === 3 ? ["USD"] : ["RUB"];
     const base = Object.fromEntries(currencies.map((c) => [c, Math.round(c === "USD" ? between(1_000, 6_000) : between(50_000, 500_000))]));
-    return { id: `S${pad(i + 1, width)}`, currencies, base };
+    // Not every seller has an opening balance; one owes the marketplace.
+    const opening = Object.fromEntries(currencies.map((c) => [c, i % 3 === 2 ? undefined : Math.round(base[c] * between(5, 20)) * (i === 4 ? -1 : 1)]));
+    const balance = Object.fromEntries(currencies.map((c) => [c, opening[c] ?? 0]));
+    return { id: `S${pad(i + 1, width)}`, currencies, base, opening, balance };
   });
 
   const sample: SellerEventSample = {
@@ -168,8 +174,10 @@ export async function writeSellerEventSample(dir: string, options: SellerEventSa
   const newEvent = (layout: Layout, day: number, at?: number): Event => {
     const seller = sellers[Math.floor(rand() * sellers.length)];
     const currency = seller.currencies.length > 1 && rand() < 0.3 ? seller.currencies[1] : seller.currencies[0];
-    const [code, size] = pickCode(layout);
+    let [code, size] = pickCode(layout);
     let cents = Math.max(1, Math.round(seller.base[currency] * size * between(0.5, 1.5)));
+    // The marketplace pays out only what the seller holds; until then, orders keep coming.
+    if (code === "PAYOUT" && seller.balance[currency] < cents) [code, cents] = ["ORDER_PAID", Math.round(cents / size)];
     if (rand() < 0.15) cents = Math.max(10, cents - (cents % 10)); // whole tenths: written with one decimal, as in 106.4
     return { id: newId(layout, seller, day), at: at ?? firstDay + day * DAY_MS + Math.floor(rand() * DAY_MS / 1000) * 1000, seller, code, currency, cents };
   };
@@ -294,6 +302,7 @@ export async function writeSellerEventSample(dir: string, options: SellerEventSa
       const times = Array.from({ length: dayEvents }, () => Math.floor(rand() * (DAY_MS / 1000)) * 1000).sort((a, b) => a - b);
       for (const t of times) {
         const event = newEvent(layout, day, firstDay + day * DAY_MS + t);
+        event.seller.balance[event.currency] += MONEY_IN.has(event.code) ? event.cents : -event.cents;
         const text = line(event, layout);
         await out.write(text);
         sample.rows++;
@@ -313,11 +322,10 @@ export async function writeSellerEventSample(dir: string, options: SellerEventSa
 
   const opening = new Output(sample.openingBalanceFile);
   await opening.write("seller_id,currency,opening_balance\n");
-  for (const [i, seller] of sellers.entries()) {
-    if (i % 3 === 2) continue; // not every seller has an opening balance
+  for (const seller of sellers) {
     for (const currency of seller.currencies) {
-      const cents = Math.round(seller.base[currency] * between(5, 20)) * (i === 4 ? -1 : 1);
-      await opening.write(`${seller.id},${currency},${amountText(cents)}\n`);
+      const cents = seller.opening[currency];
+      if (cents !== undefined) await opening.write(`${seller.id},${currency},${amountText(cents)}\n`);
     }
   }
   await opening.close();
