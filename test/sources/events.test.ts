@@ -9,11 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadContracts } from "../../extract/contracts/contracts.ts";
 import { dataform } from "../../extract/dataform.ts";
-import { ensureRawTables } from "../../extract/loader/raw-schema.ts";
 import { writeSellerEventSample, type SellerEventSample } from "../../extract/samples/events.ts";
-import { freshDatabase, queryRows, runCli, withClient } from "../support/warehouse.ts";
+import { freshDatabase, queryRows, runCli } from "../support/warehouse.ts";
 
 // ── The test's own reading of the files ────────────────────────────────────────────────────
 
@@ -124,12 +122,6 @@ async function martRows(url: string, relation = "mart.seller_balance_daily"): Pr
     .sort(byKey);
 }
 
-async function createRawTables(url: string) {
-  await withClient(url, async (client) => {
-    for (const contract of loadContracts()) await ensureRawTables(client, contract);
-  });
-}
-
 async function runModels(url: string) {
   const run = await dataform("run", url);
   expect(run.failedActions, run.output).toEqual([]);
@@ -219,7 +211,6 @@ describe("seller events from hand-written files, naive times in Europe/Moscow", 
     writeFileSync(files.file2, csv(GENERATOR, file2));
     writeFileSync(files.opening, csv("seller_id,currency,opening_balance", opening));
     writeFileSync(files.file3, csv(MARKETPLACE, file3));
-    await createRawTables(url);
     // The zone by flag for one file, by EVENTS_TIMEZONE for the other.
     const first = await runCli(["extract", "events", "--timezone", ZONE, files.file1], { WAREHOUSE_URL: url });
     expect(first.stderr).toBe("");
@@ -301,10 +292,20 @@ describe("seller events from hand-written files, naive times in Europe/Moscow", 
     expect(conflict.severity).toBe("error");
     expect(conflict.detail).toMatch(/load 2 line 4 differs from load 1 line 7, which is kept \(the earliest\): amount 1100\.00 vs 1000\.00/);
     expect(issues.find((i) => i.record_key === "load 1 line 9")!.detail).toMatch(/PAYOUT is money out, but direction says in and signed_amount is 300\.00; counted as -300\.00/);
-    // The same findings reach dq.issues, with a load_checked row per load.
-    const all = await queryRows<{ check_name: string; n: string }>(url, "select check_name, count(*) as n from dq.issues group by 1");
-    const counts = Object.fromEntries(all.map((r) => [r.check_name, Number(r.n)]));
-    expect(counts).toMatchObject({ duplicate_event: 2, conflicting_duplicate: 1, sign_contradiction: 2, amount_mismatch: 1, unusual_amount: 1, load_checked: 3 });
+    // The same findings reach dq.issues, with the contract's own: missing values and the unknown type, once each.
+    const all = await queryRows<{ check_name: string; record_key: string; detail: string }>(
+      url, "select check_name, record_key, detail from dq.issues where check_name <> 'load_checked' order by record_key, check_name",
+    );
+    expect(all.filter((i) => ["missing_required_value", "unknown_code"].includes(i.check_name))).toEqual([
+      { check_name: "missing_required_value", record_key: "load 1 line 13", detail: "empty: seller_id" },
+      { check_name: "missing_required_value", record_key: "load 1 line 14", detail: "empty: amount" },
+      { check_name: "missing_required_value", record_key: "load 1 line 15", detail: "empty: event_ts" },
+      { check_name: "unknown_code", record_key: "load 1 line 16", detail: "event_type 'chargeback' not in the contract's allowed values" },
+    ]);
+    expect(all.filter((i) => !["missing_required_value", "unknown_code"].includes(i.check_name)).map((i) => `${i.record_key}: ${i.check_name}`).sort())
+      .toEqual(issues.map((i) => `${i.record_key}: ${i.check_name}`).sort());
+    const checked = await queryRows<{ load_id: string }>(url, "select load_id from dq.issues where check_name = 'load_checked' order by load_id");
+    expect(checked.map((c) => c.load_id)).toEqual(["1", "2", "3"]);
   });
 
   it("a second dataform run changes nothing", async () => {
@@ -350,7 +351,6 @@ describe("seller events from the sample generator", () => {
     url = await freshDatabase("events_sample");
     const dir = mkdtempSync(path.join(tmpdir(), "events-sample-"));
     sample = await writeSellerEventSample(dir, { sellers: 6, days: 10, daysPerFile: 5, seed: 7, timezone: ZONE });
-    await createRawTables(url);
     const extract = await runCli(["extract", "events", "--timezone", ZONE, ...sample.eventFiles], { WAREHOUSE_URL: url });
     expect(extract.code).toBe(0);
     expect((await runCli(["extract", "events-opening-balances", sample.openingBalanceFile], { WAREHOUSE_URL: url })).code).toBe(0);
@@ -393,6 +393,13 @@ describe("seller events from the sample generator", () => {
       amount_mismatch: p.amount_mismatch,
       unusual_amount: p.unusual_amount,
       load_checked: sample.eventFiles.length + 1,
+    });
+    const contractFindings = await queryRows<{ check_name: string; n: string }>(
+      url, "select check_name, count(*) as n from dq.issues where table_name = 'staging.stg_events__seller_event' and check_name in ('missing_required_value', 'unknown_code', 'unparseable_timestamp', 'unparseable_amount') group by 1",
+    );
+    expect(Object.fromEntries(contractFindings.map((r) => [r.check_name, Number(r.n)]))).toEqual({
+      missing_required_value: p.missing_seller + p.missing_amount + p.missing_timestamp,
+      unknown_code: p.unknown_type,
     });
   });
 });
