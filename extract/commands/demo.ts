@@ -13,7 +13,12 @@ export function register(program: Command): void {
     .command("bench")
     .description("measure extractor vs plain COPY, peak memory, full vs incremental dataform run")
     .option("--rows <n>", "rows in the generated file", wholeNumber, 1_000_000)
-    .action(exitWith(async (options: { rows: number }) => (await import("../bench.ts")).runBench(options.rows)));
+    .option("--events <n>", "instead: the seller-balance benchmark on this many generated events (full build, then one late event)", wholeNumber)
+    .action(
+      exitWith(async (options: { rows: number; events?: number }) =>
+        options.events !== undefined ? (await import("../bench-events.ts")).runEventsBench(options.events) : (await import("../bench.ts")).runBench(options.rows),
+      ),
+    );
 
   const samples = program.command("samples").description("write generated sample files");
   samples

@@ -269,9 +269,14 @@ describe("seller events from hand-written files, naive times in Europe/Moscow", 
     expect(a2.filter((r) => r.currency === "EUR").every((r) => r.closing_balance === 700)).toBe(true);
     // C1 has an opening balance and no events: a seller in dim_seller, no balance rows yet.
     expect(expected.some((r) => r.seller_id === "C1")).toBe(false);
-    const sellers = await queryRows<Record<string, unknown>>(url, "select seller_id, event_count, currencies, opening_balance_currencies from dw.dim_seller order by seller_id");
-    expect(sellers.map((s) => s.seller_id)).toEqual(["A1", "A2", "B1", "C1", "M1"]);
-    expect(sellers.find((s) => s.seller_id === "C1")).toEqual({ seller_id: "C1", event_count: "0", currencies: ["RUB"], opening_balance_currencies: ["RUB"] });
+    const sellers = await queryRows<Record<string, unknown>>(url, "select seller_id, first_day::text, last_active_day::text, currencies, opening_balance_currencies from dw.dim_seller order by seller_id");
+    expect(sellers).toEqual([
+      { seller_id: "A1", first_day: "2025-07-01", last_active_day: "2025-07-06", currencies: ["RUB"], opening_balance_currencies: ["RUB"] },
+      { seller_id: "A2", first_day: "2025-07-01", last_active_day: "2025-07-06", currencies: ["EUR", "RUB", "USD"], opening_balance_currencies: ["EUR", "USD"] },
+      { seller_id: "B1", first_day: "2025-07-05", last_active_day: "2025-07-05", currencies: ["RUB"], opening_balance_currencies: [] },
+      { seller_id: "C1", first_day: null, last_active_day: null, currencies: ["RUB"], opening_balance_currencies: ["RUB"] },
+      { seller_id: "M1", first_day: "2025-07-01", last_active_day: "2025-07-05", currencies: ["RUB"], opening_balance_currencies: [] },
+    ]);
   });
 
   it("lists each finding once, on its line", async () => {
