@@ -15,7 +15,7 @@ import { connect } from "./warehouse/warehouse.ts";
 export async function extractFiles(
   sourceName: string,
   files: string[],
-  options: { url: string; progress?: boolean },
+  options: { url: string; progress?: boolean; sourceOptions?: Record<string, unknown> },
 ): Promise<LoadResult[]> {
   const { source, contract } = fileSource(sourceName);
   if (!files.length) throw new UserError(`usage: salesdw extract ${sourceName} <file…>`);
@@ -30,7 +30,7 @@ export async function extractFiles(
         result = { status: "failed", origin, rowsLoaded: 0, rowsRejected: 0, message: `${file}: no such file.` };
       } else {
         try {
-          const batch = await source.open(file, contract);
+          const batch = await source.open(file, contract, options.sourceOptions);
           for (const line of batch.warnings) warn(`warning: ${line}`);
           result = await landBatch(client, batch, { progress: options.progress });
         } catch (error) {

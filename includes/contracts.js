@@ -1,6 +1,115 @@
 // GENERATED from contracts/*.yaml by `npm run contracts:generate`. Do not edit by hand.
 // Dataform's compile sandbox cannot read YAML files; this is the contracts' view for SQLX.
 module.exports = {
+  "events__opening_balance": {
+    "source": "events",
+    "entity": "opening_balance",
+    "raw_table": "events__opening_balance",
+    "description": "Opening balance per seller and currency: the balance carried in before the seller's first event in the warehouse (finance's figure from the system this one replaces). Applied to the first day of the seller's daily balance in that currency. When a later file gives a seller and currency again, the latest load wins.\n",
+    "key": [
+      "seller_id",
+      "currency"
+    ],
+    "columns": [
+      {
+        "name": "seller_id",
+        "type": "text",
+        "required": true,
+        "description": "The seller."
+      },
+      {
+        "name": "currency",
+        "type": "text",
+        "required": true,
+        "description": "ISO 4217 code of the balance."
+      },
+      {
+        "name": "opening_balance",
+        "type": "decimal",
+        "required": true,
+        "description": "The balance before the seller's first event; negative when the seller owed the marketplace."
+      }
+    ]
+  },
+  "events__seller_event": {
+    "source": "events",
+    "entity": "seller_event",
+    "raw_table": "events__seller_event",
+    "description": "Money events per seller, as exported by the marketplace. Which way money moves is decided by the event type: ORDER_PAID and PAYOUT_REVERSED are money in, PAYOUT, REFUND and FEE are money out (canonical.seller_ledger_event signs them so; a signed_amount or direction that disagrees is a sign_contradiction finding). Timestamps without an offset are read in the time zone given at extraction (`salesdw extract events --timezone`, recorded in the load's details).\n",
+    "key": [
+      "event_id"
+    ],
+    "columns": [
+      {
+        "name": "event_id",
+        "type": "text",
+        "required": true,
+        "description": "The event's id, `20250701-S004-837647` style or a UUID; the same id twice is one event."
+      },
+      {
+        "name": "event_ts",
+        "type": "timestamp",
+        "required": true,
+        "description": "When the money moved. ISO 8601 with `T` or a space; an offset (+03:00, Z) is honoured, a naive value is read in the load's time zone.",
+        "timezone": "load"
+      },
+      {
+        "name": "seller_id",
+        "type": "text",
+        "required": true,
+        "description": "The seller whose balance the event changes."
+      },
+      {
+        "name": "event_type",
+        "type": "text",
+        "required": true,
+        "description": "What happened, in either vocabulary. In: order_paid / order (ORDER_PAID), payout_reversed (PAYOUT_REVERSED). Out: payout (PAYOUT), refund (REFUND), fee_commission / fee (FEE).\n",
+        "allowed_values": {
+          "order_paid": "ORDER_PAID",
+          "order": "ORDER_PAID",
+          "payout_reversed": "PAYOUT_REVERSED",
+          "payout": "PAYOUT",
+          "refund": "REFUND",
+          "fee_commission": "FEE",
+          "fee": "FEE"
+        }
+      },
+      {
+        "name": "currency",
+        "type": "text",
+        "required": true,
+        "description": "ISO 4217 code of the amounts (RUB, USD); balances are kept per currency."
+      },
+      {
+        "name": "amount",
+        "type": "decimal",
+        "required": true,
+        "description": "Size of the event, positive, two decimals (sometimes written with one, 106.4)."
+      },
+      {
+        "name": "signed_amount",
+        "type": "decimal",
+        "required": false,
+        "description": "Optional. The amount with the direction's sign (negative out); checked against the event type."
+      },
+      {
+        "name": "direction",
+        "type": "text",
+        "required": false,
+        "description": "Optional. in or out; checked against the event type.",
+        "allowed_values": {
+          "in": "IN",
+          "out": "OUT"
+        }
+      },
+      {
+        "name": "source_system",
+        "type": "text",
+        "required": false,
+        "description": "The upstream system that emitted the event (orders, payments, fees)."
+      }
+    ]
+  },
   "karamad__sales_line": {
     "source": "karamad",
     "entity": "sales_line",

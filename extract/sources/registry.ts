@@ -8,13 +8,27 @@ import { UserError } from "../config.ts";
 import { findContract, type Contract } from "../contracts/contracts.ts";
 import type { LoadResult } from "../loader/loader.ts";
 import { openCsvFile } from "./csv-file.ts";
+import { openSellerEventsFile, timezoneOption } from "./events/events-file.ts";
 import type { SourceBatch } from "./source.ts";
 
 export interface FileSource {
   kind: "file";
   entity: string;
+  /** The contract's source when it differs from the registry name (a source with several file entities). */
+  contractSource?: string;
   description: string;
-  open(file: string, contract: Contract): Promise<SourceBatch>;
+  /** Options of `salesdw extract <name>` beyond the files, handed to `open` by their camel-cased name. */
+  options?: FileSourceOption[];
+  open(file: string, contract: Contract, options?: Record<string, unknown>): Promise<SourceBatch>;
+}
+
+export interface FileSourceOption {
+  flags: string;
+  description: string;
+  /** An environment variable that gives the default, then `defaultValue`. */
+  env?: string;
+  defaultValue?: string;
+  parse?: (value: string) => string;
 }
 
 export interface PullSource {
@@ -30,6 +44,15 @@ export interface PullSource {
 
 export const fileSources: Record<string, FileSource> = {
   karamad: { kind: "file", entity: "sales_line", description: "Karamad monthly sales export (CSV, Persian headers)", open: openCsvFile },
+  // Seller money events (contracts/events/): the event files, and the optional opening balances per seller.
+  events: {
+    kind: "file", entity: "seller_event", description: "seller money events (CSV, both event vocabularies)",
+    options: [timezoneOption], open: openSellerEventsFile,
+  },
+  "events-opening-balances": {
+    kind: "file", contractSource: "events", entity: "opening_balance",
+    description: "opening balance per seller and currency (CSV: seller_id, currency, opening_balance)", open: openCsvFile,
+  },
 };
 
 export const pullSources: Record<string, PullSource> = {};
@@ -39,5 +62,5 @@ export function fileSource(name: string): { source: FileSource; contract: Contra
   if (!source) {
     throw new UserError(`Unknown source "${name}"; file sources: ${Object.keys(fileSources).join(", ")}.`);
   }
-  return { source, contract: findContract(name, source.entity) };
+  return { source, contract: findContract(source.contractSource ?? name, source.entity) };
 }
