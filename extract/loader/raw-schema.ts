@@ -70,8 +70,8 @@ ${contract.columns.map((c) => `alter table ${table} add column if not exists ${q
 `;
 }
 
-/** Creates the ledger and the contract's raw table if missing (idempotent; new contract columns are added). */
-export async function ensureRawTables(client: pg.Client, contract: Contract): Promise<void> {
+/** Creates the ledger and the contract's raw table if missing (idempotent; new contract columns are added). Without a contract: the ledger only. */
+export async function ensureRawTables(client: pg.Client, contract?: Contract): Promise<void> {
   // Serialised so that two loaders starting at once do not race on CREATE IF NOT EXISTS.
   await client.query("begin");
   try {
@@ -80,7 +80,7 @@ export async function ensureRawTables(client: pg.Client, contract: Contract): Pr
     const { rows } = await client.query("select to_regnamespace('raw') is not null as present");
     if (!rows[0].present) await client.query("create schema raw");
     await client.query(LEDGER_DDL);
-    await client.query(rawTableDdl(contract));
+    if (contract) await client.query(rawTableDdl(contract));
     await client.query("commit");
   } catch (error) {
     await client.query("rollback");

@@ -8,12 +8,16 @@ import { UserError } from "../config.ts";
 import { findContract, type Contract } from "../contracts/contracts.ts";
 import type { LoadResult } from "../loader/loader.ts";
 import { openCsvFile } from "./csv-file.ts";
+import { recogniseReckonFile } from "./reckon/recognise.ts";
 import type { SourceBatch } from "./source.ts";
 
 export interface FileSource {
   kind: "file";
-  entity: string;
+  /** The entity every file of this source holds; a source with several entities has `recognise` instead. */
+  entity?: string;
   description: string;
+  /** Several entities: the contract of one file, recognised from its header or named by `--entity`. */
+  recognise?(file: string, entity?: string): Promise<Contract>;
   open(file: string, contract: Contract): Promise<SourceBatch>;
 }
 
@@ -30,14 +34,22 @@ export interface PullSource {
 
 export const fileSources: Record<string, FileSource> = {
   karamad: { kind: "file", entity: "sales_line", description: "Karamad monthly sales export (CSV, Persian headers)", open: openCsvFile },
+  reckon: {
+    kind: "file",
+    description: "Reckon history extracts (customers, products, invoices, sales lines, clusters): each file's extract recognised from its header",
+    recognise: recogniseReckonFile,
+    open: openCsvFile,
+  },
 };
 
 export const pullSources: Record<string, PullSource> = {};
 
-export function fileSource(name: string): { source: FileSource; contract: Contract } {
+export function fileSource(name: string): { source: FileSource; contractFor(file: string, entity?: string): Promise<Contract> } {
   const source = fileSources[name];
   if (!source) {
     throw new UserError(`Unknown source "${name}"; file sources: ${Object.keys(fileSources).join(", ")}.`);
   }
-  return { source, contract: findContract(name, source.entity) };
+  if (source.recognise) return { source, contractFor: (file, entity) => source.recognise!(file, entity) };
+  const contract = findContract(name, source.entity);
+  return { source, contractFor: async () => contract };
 }
