@@ -29,6 +29,11 @@ comment on table admin.product_map is 'Product identity kept by users: rows with
 `;
 
 export async function ensureMappingTables(client: pg.Client): Promise<void> {
+  // Nothing to do once they exist: a least-privilege login (the transformer) may read them but not create.
+  const { rows: existing } = await client.query(
+    "select to_regclass('admin.customer_map') is not null and to_regclass('admin.product_map') is not null as present",
+  );
+  if (existing[0].present) return;
   await client.query("begin");
   try {
     await client.query("select pg_advisory_xact_lock(hashtextextended('salesdw.admin-ddl', 0))");

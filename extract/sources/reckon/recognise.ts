@@ -1,6 +1,7 @@
 /**
  * Which Reckon extract a file is, from its header: the extract whose layout (every column of
- * its contract that arrives under a header, by any alias) the header holds. A header that
+ * its contract that arrives under a header, by any alias; not a line number staging can number)
+ * the header holds. A header that
  * holds no layout, or more than one, is refused with the candidates; `--entity` names one.
  */
 import { open } from "node:fs/promises";
@@ -58,7 +59,9 @@ export function layoutFits(headers: string[], contracts: Contract[]): LayoutFit[
   return contracts.map((contract) => ({
     contract,
     missing: contract.columns
-      .filter((column) => column.headers.length && !column.headers.some((h) => present.has(foldText(h))))
+      // A numbered column (line_identity) is not part of the layout: staging numbers it when the file has none.
+      .filter((column) => column.headers.length && column.name !== contract.line_identity?.column)
+      .filter((column) => !column.headers.some((h) => present.has(foldText(h))))
       .map((column) => column.headers[0]),
   }));
 }
