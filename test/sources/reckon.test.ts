@@ -329,6 +329,14 @@ describe("dataform run over the Reckon history", () => {
     expect(others).toEqual([{ source_system: "karamad", currency: "IRR", n: "6" }, { source_system: "reckon", currency: "NZD", n: "6" }]);
   });
 
+  it("finds nothing to report in clean extracts: every staging check passes, invoices agree with their lines", async () => {
+    const findings = await queryRows<{ check_name: string; n: string }>(url, `
+      select check_name, count(*) as n from dq.issues
+      where (table_name like '%reckon%' or load_id in (select load_id from raw._loads where source = 'reckon')) and check_name <> 'load_checked'
+      group by 1`);
+    expect(findings).toEqual([{ check_name: "failed_load", n: "3" }]); // the three refused files above
+  });
+
   it("suggests Reckon customers and their Xero-side copies by account number and by folded name, merging nothing", async () => {
     const rows = (await queryRows<{ reckon_customer_id: string; candidate_id: string; reason: string }>(url,
       "select reckon_customer_id::text, candidate_id, reason from mart.identity_suggestions"))
@@ -388,6 +396,15 @@ describe("corrections and users' edits", () => {
     const [kpi] = await queryRows<{ net: string }>(url, "select sum(net_sales)::text as net from mart.kpi_daily where source_system = 'reckon'");
     const salesIds = new Set(sample.products.filter((p) => p.isSales).map((p) => p.id));
     expect(dec(kpi.net)).toBe(sumDec(lines.filter((l) => salesIds.has(l.productId)).map((l) => l.amountText)));
+    // The invoices extract was not corrected: dq.issues says which documents no longer agree with their lines.
+    const findings = await queryRows<{ check_name: string; detail: string }>(url, `
+      select check_name, detail from dq.issues
+      where check_name in ('invoice_total_mismatch', 'invoice_line_count_mismatch', 'line_without_invoice')`);
+    expect(findings.map((f) => `${f.check_name} ${/invoice (\S+?):? /.exec(f.detail)![1]}`).sort()).toEqual([
+      `invoice_line_count_mismatch ${removed.number}`, `invoice_line_count_mismatch ${shortened.number}`,
+      `invoice_total_mismatch ${fixed.invoiceNumber}`, `invoice_total_mismatch ${removed.number}`, `invoice_total_mismatch ${shortened.number}`,
+      "line_without_invoice 699999",
+    ].sort());
     // Raw keeps both loads as received.
     const raw = await one("select count(distinct _load_id) as loads from raw.reckon__sales_lines");
     expect(raw.loads).toBe("2");
