@@ -14,7 +14,7 @@ import {
   NON_SALES_GROUPS, RECKON_HEADERS, RECKON_STYLES, reckonRows, writeReckonFile, writeReckonSample,
   type ReckonDocument, type ReckonLine, type ReckonSample,
 } from "../../extract/samples/reckon.ts";
-import { freshDatabase, queryRows, runCli } from "../support/warehouse.ts";
+import { freshDatabase, queryRows, runCli, withClient } from "../support/warehouse.ts";
 
 let url: string;
 let dir: string;
@@ -438,5 +438,31 @@ describe("corrections and users' edits", () => {
     const suggestions = await queryRows<{ reckon_customer_id: string }>(url, "select reckon_customer_id::text from mart.identity_suggestions");
     expect(suggestions.map((s) => s.reckon_customer_id)).not.toContain("7");
     expect(suggestions.length).toBe(sample.customers.filter((c) => c.copyOf !== null).length - 1);
+  });
+});
+
+describe("the mapping tables under least privilege", () => {
+  it("Dataform's role may read admin.customer_map and cannot write it; the tool's role keeps it", async () => {
+    const roles = await runCli(["warehouse", "roles"], { WAREHOUSE_URL: url });
+    expect(roles.code, roles.stderr).toBe(0);
+    const login = (user: string) => {
+      const u = new URL(url);
+      u.username = user;
+      u.password = `pw-${user}`;
+      return u.toString();
+    };
+    await withClient(url, async (client) => {
+      for (const [user, role] of [["reckon_dataform", "salesdw_transformer"], ["reckon_etl", "salesdw_loader"]]) {
+        await client.query(`drop role if exists ${user}`);
+        await client.query(`create role ${user} login password 'pw-${user}' in role ${role}`);
+        await client.query(`alter role ${user} set role ${role}`);
+      }
+    });
+    const attempt = async (user: string, sql: string) =>
+      withClient(login(user), (client) => client.query(sql)).then(() => "allowed", (error: Error) => error.message);
+    expect(await attempt("reckon_dataform", "select count(*) from admin.customer_map")).toBe("allowed");
+    expect(await attempt("reckon_dataform", "update admin.customer_map set customer_key = 'x'")).toMatch(/permission denied/);
+    expect(await attempt("reckon_dataform", "drop table admin.product_map")).toMatch(/must be owner/);
+    expect(await attempt("reckon_etl", "update admin.customer_map set note = note")).toBe("allowed");
   });
 });
