@@ -262,6 +262,11 @@ describe("dataform run over the Reckon history", () => {
       expect(row.currency).toBe("NZD");
       expect(dec(row.net_sales), row.date).toBe(expected.get(row.date));
     }
+    const finance = await queryRows<{ date: string; net_sales: string }>(url, "select day::text as date, net_sales::text as net_sales from mart.kpi_net_sales_daily where source_system = 'reckon' and currency = 'NZD'");
+    expect(finance).toHaveLength(expected.size);
+    for (const row of finance) expect(dec(row.net_sales), row.date).toBe(expected.get(row.date));
+    const nonSalesRows = await one("select count(*) as n from mart.kpi_return_rate_by_product_month r join dw.dim_product p on p.source_system = r.source_system and p.product_code = r.product_code where not p.is_sales_product");
+    expect(nonSalesRows.n).toBe("0");
   });
 
   it("enriches mart.sales_enriched with market, parent, cluster, merchant group and product group (NULL for sources without them)", async () => {
