@@ -302,5 +302,413 @@ module.exports = {
         "description": "Sales region."
       }
     ]
+  },
+  "reckon__cluster_summary": {
+    "source": "reckon",
+    "entity": "cluster_summary",
+    "raw_table": "reckon__cluster_summary",
+    "description": "Cluster sizes and example customers, derived from the customer clusters file (the latest load of this entity is the one the models read).\n",
+    "key": [
+      "cluster"
+    ],
+    "columns": [
+      {
+        "name": "cluster",
+        "type": "integer",
+        "required": true,
+        "description": "Cluster number."
+      },
+      {
+        "name": "customer_count",
+        "type": "integer",
+        "required": true,
+        "description": "Customers in the cluster."
+      },
+      {
+        "name": "example_customers",
+        "type": "text",
+        "required": false,
+        "description": "A few of its customers' names, comma-separated."
+      }
+    ]
+  },
+  "reckon__customer_clusters": {
+    "source": "reckon",
+    "entity": "customer_clusters",
+    "raw_table": "reckon__customer_clusters",
+    "description": "One row per Xero contact with its delivery address, coordinates and cluster number (the latest load of this entity is the one the models read).\n",
+    "key": [
+      "contact_name"
+    ],
+    "columns": [
+      {
+        "name": "contact_name",
+        "type": "text",
+        "required": true,
+        "description": "Contact name as in Xero (\"Farmlands Wellsford\")."
+      },
+      {
+        "name": "account_number",
+        "type": "text",
+        "required": false,
+        "description": "Xero account number (FL03); empty for some contacts."
+      },
+      {
+        "name": "attention_to",
+        "type": "text",
+        "required": false,
+        "description": "Delivery address, attention line."
+      },
+      {
+        "name": "address_line1",
+        "type": "text",
+        "required": false,
+        "description": "Delivery address line 1."
+      },
+      {
+        "name": "address_line2",
+        "type": "text",
+        "required": false,
+        "description": "Delivery address line 2."
+      },
+      {
+        "name": "address_line3",
+        "type": "text",
+        "required": false,
+        "description": "Delivery address line 3."
+      },
+      {
+        "name": "address_line4",
+        "type": "text",
+        "required": false,
+        "description": "Delivery address line 4."
+      },
+      {
+        "name": "city",
+        "type": "text",
+        "required": false,
+        "description": "Delivery city."
+      },
+      {
+        "name": "region",
+        "type": "text",
+        "required": false,
+        "description": "Delivery region."
+      },
+      {
+        "name": "postal_code",
+        "type": "text",
+        "required": false,
+        "description": "Delivery postcode, as text (leading zeros matter)."
+      },
+      {
+        "name": "latitude",
+        "type": "decimal",
+        "required": false,
+        "description": "Latitude of the delivery address."
+      },
+      {
+        "name": "longitude",
+        "type": "decimal",
+        "required": false,
+        "description": "Longitude of the delivery address."
+      },
+      {
+        "name": "cluster",
+        "type": "integer",
+        "required": true,
+        "description": "Cluster number, compared as a number (cluster 10 comes after 9)."
+      }
+    ]
+  },
+  "reckon__customers": {
+    "source": "reckon",
+    "entity": "customers",
+    "raw_table": "reckon__customers",
+    "description": "Reckon customers as cleaned into CSV when the history was exported (loaded once, reloaded when corrected: the latest load of this entity is the one the models read).\n",
+    "key": [
+      "customer_id"
+    ],
+    "columns": [
+      {
+        "name": "customer_id",
+        "type": "integer",
+        "required": true,
+        "description": "Reckon customer id (a number; compared as a number, never as text)."
+      },
+      {
+        "name": "customer_name",
+        "type": "text",
+        "required": true,
+        "description": "Full Reckon name with its hierarchy, \"Market - n:Parent:Branch\"."
+      },
+      {
+        "name": "contact_name",
+        "type": "text",
+        "required": false,
+        "description": "Contact person."
+      },
+      {
+        "name": "phone",
+        "type": "text",
+        "required": false,
+        "description": "Phone number."
+      },
+      {
+        "name": "fax",
+        "type": "text",
+        "required": false,
+        "description": "Fax number."
+      },
+      {
+        "name": "bill_to",
+        "type": "text",
+        "required": false,
+        "description": "Billing address as one text."
+      },
+      {
+        "name": "balance_total",
+        "type": "decimal",
+        "required": false,
+        "description": "Open balance in NZD at export time (float noise kept exactly)."
+      },
+      {
+        "name": "market",
+        "type": "text",
+        "required": false,
+        "description": "Market (\"Local - 1\"); the name's first segment says the same when the column is empty."
+      },
+      {
+        "name": "merchant_group",
+        "type": "text",
+        "required": false,
+        "description": "Buying or merchant group the customer belongs to."
+      },
+      {
+        "name": "xero_account_number",
+        "type": "text",
+        "required": false,
+        "description": "Account number in Xero (FL03); set on the Xero-side copies of a branch."
+      }
+    ]
+  },
+  "reckon__invoices": {
+    "source": "reckon",
+    "entity": "invoices",
+    "raw_table": "reckon__invoices",
+    "description": "Reckon invoice headers (Tax Invoices and Adjustment Notes) with their line count and net total ex GST in NZD; totals agree with their lines within half a cent.\n",
+    "key": [
+      "invoice_number"
+    ],
+    "columns": [
+      {
+        "name": "invoice_number",
+        "type": "text",
+        "required": true,
+        "description": "Invoice or adjustment note number; a clash was suffixed (610428_1)."
+      },
+      {
+        "name": "document_type",
+        "type": "text",
+        "required": true,
+        "description": "Tax Invoice (a sale) or Adjustment Note (a credit, negative amounts).",
+        "allowed_values": {
+          "tax invoice": "SALE",
+          "adjustment note": "RETURN"
+        }
+      },
+      {
+        "name": "invoice_date",
+        "type": "date",
+        "required": true,
+        "description": "Document date, yyyy-mm-dd."
+      },
+      {
+        "name": "lines",
+        "type": "integer",
+        "required": false,
+        "description": "Number of lines on the document."
+      },
+      {
+        "name": "net_amount",
+        "type": "decimal",
+        "required": true,
+        "description": "Net total ex GST in NZD, signed (Adjustment Notes negative), float noise kept exactly."
+      },
+      {
+        "name": "customer_id",
+        "type": "integer",
+        "required": false,
+        "description": "Reckon customer id (a number)."
+      },
+      {
+        "name": "customer_name",
+        "type": "text",
+        "required": false,
+        "description": "Customer's full Reckon name."
+      }
+    ]
+  },
+  "reckon__products": {
+    "source": "reckon",
+    "entity": "products",
+    "raw_table": "reckon__products",
+    "description": "Reckon items as cleaned into CSV when the history was exported (the latest load of this entity is the one the models read).\n",
+    "key": [
+      "product_id"
+    ],
+    "columns": [
+      {
+        "name": "product_id",
+        "type": "integer",
+        "required": true,
+        "description": "Reckon item id, as the sales lines refer to it (a number)."
+      },
+      {
+        "name": "product_code",
+        "type": "text",
+        "required": false,
+        "description": "Item code (the code Xero items use)."
+      },
+      {
+        "name": "item_name",
+        "type": "text",
+        "required": true,
+        "description": "Full item name with its group path, \"Group:Subgroup:Item\"."
+      },
+      {
+        "name": "item_description",
+        "type": "text",
+        "required": false,
+        "description": "Sales description."
+      },
+      {
+        "name": "product_group",
+        "type": "text",
+        "required": false,
+        "description": "Product group (Kiwi Klip, Freight, …); the name's first segment when empty."
+      },
+      {
+        "name": "price",
+        "type": "decimal",
+        "required": false,
+        "description": "List price ex GST, NZD."
+      },
+      {
+        "name": "gross_price",
+        "type": "decimal",
+        "required": false,
+        "description": "List price incl. GST, NZD."
+      }
+    ]
+  },
+  "reckon__sales_lines": {
+    "source": "reckon",
+    "entity": "sales_lines",
+    "raw_table": "reckon__sales_lines",
+    "description": "Reckon invoice and adjustment note lines ex GST in NZD, signed as in the file (Adjustment Notes negative). The latest load of this entity is the whole history: a corrected file replaces the previous one in the models.\n",
+    "key": [
+      "invoice_number",
+      "line_number"
+    ],
+    "line_identity": {
+      "column": "line_number",
+      "position_within": [
+        "invoice_number"
+      ]
+    },
+    "rules": {
+      "event_type": {
+        "column": "document_type",
+        "return_codes": [
+          "RETURN"
+        ],
+        "negative_columns": [],
+        "same_sign_columns": [
+          "qty",
+          "line_amount"
+        ]
+      },
+      "event_date": {
+        "SALE": [
+          "invoice_date"
+        ],
+        "RETURN": [
+          "invoice_date"
+        ]
+      }
+    },
+    "columns": [
+      {
+        "name": "invoice_number",
+        "type": "text",
+        "required": true,
+        "description": "Invoice or adjustment note number (610428_1 is a different document from 610428)."
+      },
+      {
+        "name": "line_number",
+        "type": "integer",
+        "required": false,
+        "description": "Line number inside the invoice; the Reckon extract has none, so staging numbers each line by its position among its invoice's lines in the file.\n"
+      },
+      {
+        "name": "invoice_date",
+        "type": "date",
+        "required": true,
+        "description": "Document date, yyyy-mm-dd."
+      },
+      {
+        "name": "document_type",
+        "type": "text",
+        "required": true,
+        "description": "Tax Invoice (a sale) or Adjustment Note (a credit, negative amounts).",
+        "allowed_values": {
+          "tax invoice": "SALE",
+          "adjustment note": "RETURN"
+        }
+      },
+      {
+        "name": "customer_id",
+        "type": "integer",
+        "required": true,
+        "description": "Reckon customer id (a number)."
+      },
+      {
+        "name": "customer_name",
+        "type": "text",
+        "required": false,
+        "description": "Customer's full Reckon name, \"Market - n:Parent:Branch\"."
+      },
+      {
+        "name": "product_id",
+        "type": "integer",
+        "required": true,
+        "description": "Reckon item id (a number)."
+      },
+      {
+        "name": "item_name",
+        "type": "text",
+        "required": false,
+        "description": "Item's full name with its group path, \"Group:Subgroup:Item\"."
+      },
+      {
+        "name": "qty",
+        "type": "decimal",
+        "required": true,
+        "description": "Quantity, signed as in the file."
+      },
+      {
+        "name": "unit_price",
+        "type": "decimal",
+        "required": false,
+        "description": "Unit price ex GST, NZD."
+      },
+      {
+        "name": "line_amount",
+        "type": "decimal",
+        "required": true,
+        "description": "Line amount ex GST in NZD, signed (negative on Adjustment Notes), float noise kept exactly."
+      }
+    ]
   }
 };

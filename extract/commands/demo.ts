@@ -61,4 +61,17 @@ export function register(program: Command): void {
         return 0;
       }),
     );
+  samples
+    .command("reckon")
+    .description("a Reckon history: the six extracts in the real layouts, with every quirk of the real files")
+    .option("--out <dir>", "output folder", "samples/reckon")
+    .option("--seed <n>", "random seed", wholeNumber, 1)
+    .action(
+      exitWith(async (options: { out: string; seed: number }) => {
+        const { writeReckonSample } = await import("../samples/reckon.ts");
+        const sample = writeReckonSample(options.out, { seed: options.seed });
+        info(`${Object.values(sample.files).join("\n")}\n${sample.documents.length} documents, ${sample.lines.length} lines, ${sample.customers.length} customers.`);
+        return 0;
+      }),
+    );
 }
