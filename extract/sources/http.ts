@@ -85,14 +85,18 @@ const SECRET_PARAMS = /^(key|pass|password|passwd|pwd|secret|client_secret|acces
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  // `??`, not a spread: an option passed as undefined keeps its default.
   const settings = {
-    timeoutMs: 30_000,
-    retries: 4,
-    backoffMs: 500,
-    maxConcurrent: 1,
-    maxRetryAfterMs: 5 * 60_000,
     ...options,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retries: options.retries ?? 4,
+    backoffMs: options.backoffMs ?? 500,
+    maxConcurrent: options.maxConcurrent ?? 1,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 5 * 60_000,
   };
+  for (const [name, value] of Object.entries({ timeoutMs: settings.timeoutMs, retries: settings.retries, backoffMs: settings.backoffMs })) {
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${options.name}: ${name} must be a number of at least 0, got ${value}`);
+  }
   const slots = new Semaphore(settings.maxConcurrent);
   const bucket = settings.perMinute ? new TokenBucket(settings.perMinute) : undefined;
   const onRetry =

@@ -89,6 +89,15 @@ describe("retries", () => {
     expect(error.message).toContain("gave up after 4 attempts");
   });
 
+  it("keeps the defaults for options passed as undefined (4 retries), and refuses nonsense", async () => {
+    handlers.set("/always-500", (_req, res) => res.writeHead(500).end("no"));
+    const http = createHttpClient({ name: "test", baseUrl, retries: undefined, timeoutMs: undefined, backoffMs: 1, onRetry: () => undefined });
+    const error = await failure(http.request("/always-500"));
+    expect(hits.get("/always-500")).toBe(5);
+    expect(error.attempts).toBe(5);
+    expect(() => createHttpClient({ name: "test", baseUrl, retries: Number.NaN })).toThrow(/retries must be a number/);
+  });
+
   it("honours Retry-After on a 429 (seconds and HTTP date) and counts it against the budget", async () => {
     handlers.set("/limited", (_req, res, attempt) => {
       if (attempt === 1) return json(res, 429, { Title: "Too many" }, { "retry-after": "0", "x-rate-limit-problem": "minute" });
