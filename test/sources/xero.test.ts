@@ -4,6 +4,7 @@
  * documents, never from the client. Every output and raw table is finally searched for secrets.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,6 +13,7 @@ import { projectRoot } from "../../extract/config.ts";
 import { lineNetCents, type SandboxDocument } from "../../extract/sandbox/xero/data.ts";
 import { startXeroSandbox, type XeroSandbox, type XeroSandboxOptions } from "../../extract/sandbox/xero/server.ts";
 import { safeCursor } from "../../extract/sources/xero/sync.ts";
+import { dataform } from "../../extract/dataform.ts";
 import { cliPath, freshDatabase, queryRows, type CliResult } from "../support/warehouse.ts";
 
 const sandboxes: XeroSandbox[] = [];
@@ -424,6 +426,48 @@ describe("extract xero", () => {
     expect(safeCursor({ pages, firstChangeMs: 100_500 }, 109_500, 5)).toBe(10);
   });
 
+  it("warehouse figures equal the sandbox's documents, through a void, an edit that lost a line, a new credit note, a 429 and a 500", async () => {
+    const s = await setup();
+    expect((await s.run()).code).toBe(0);
+    await buildAndCompare(s);
+
+    const invoices = sales(s.sandbox, "ACCREC");
+    const voided = invoices.find((d) => d.Status === "AUTHORISED")!;
+    const edited = invoices.find((d) => d.Status === "PAID" && d.lines.length >= 2)!;
+    const removedLine = edited.lines.at(-1)!;
+    const removedKey = createHash("md5").update(`xero|${edited.id}|${removedLine.LineItemID}`).digest("hex");
+    expect(await queryRows(s.url, "select 1 from dw.fct_sales_line where sales_line_key = $1", [removedKey])).toHaveLength(1);
+    const authorised = invoices.find((d) => d.Status === "DRAFT" && d.dateMs > 0)!;
+    const inclusive = s.sandbox.change({ action: "add-invoice", amountTypes: "Inclusive", lines: 3 })!;
+    s.sandbox.change({ action: "void", number: voided.number });
+    s.sandbox.change({ action: "remove-line", number: edited.number });
+    s.sandbox.change({ action: "authorise", number: authorised.number });
+    s.sandbox.change({ action: "add-credit-note", lines: 2 });
+    s.sandbox.fault({ kind: "429", path: "/api.xro/2.0/Invoices", retryAfter: 1 });
+    s.sandbox.fault({ kind: "500", path: "/api.xro/2.0/CreditNotes" });
+    const second = await s.run();
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain("HTTP 429");
+    expect(second.stderr).toContain("HTTP 500");
+    await buildAndCompare(s);
+
+    for (const table of ["canonical.sales_line", "dw.fct_sales_line"]) {
+      expect(await queryRows(s.url, `select 1 from ${table} where sales_line_key = $1`, [removedKey])).toEqual([]);
+    }
+    const lineIds = await queryRows<{ n: number }>(s.url, "select count(*)::int as n from canonical.sales_line where document_id = $1", [edited.id]);
+    expect(lineIds[0].n).toBe(edited.lines.length);
+    expect(await queryRows(s.url, "select 1 from dw.fct_invoice where document_id = $1", [voided.id])).toEqual([]);
+    expect(await queryRows(s.url, "select 1 from dw.fct_sales_line where document_id = $1", [voided.id])).toEqual([]);
+    const [inclusiveRow] = await queryRows<{ net: string; tax: string }>(s.url, "select sum(net_amount)::text as net, sum(tax_amount)::text as tax from canonical.sales_line where document_id = $1", [inclusive.id]);
+    expect(inclusiveRow.net).toBe(money(inclusive.lines.reduce((n, l) => n + l.lineCents - l.taxCents, 0)));
+
+    // A run with nothing new changes nothing.
+    const before = await queryRows(s.url, "select sales_line_key, net_amount::text, _load_id from canonical.sales_line order by 1");
+    expect((await s.run()).code).toBe(0);
+    await buildAndCompare(s);
+    expect(await queryRows(s.url, "select sales_line_key, net_amount::text, _load_id from canonical.sales_line order by 1")).toEqual(before);
+  }, 1_200_000); // three dataform runs on a shared 2-core machine
+
   it("never prints or stores a secret: client secret, refresh and access tokens", async () => {
     expect(outputs.length).toBeGreaterThan(10);
     expect(secrets.size).toBeGreaterThan(5);
@@ -443,9 +487,45 @@ describe("extract xero", () => {
   });
 });
 
-/** The ex-GST revenue the warehouse must show, worked out from the sandbox's documents. */
-export function expectedRevenueCents(sandbox: XeroSandbox): number {
-  return sandbox.data.documents
-    .filter((d) => (d.Type === "ACCREC" || d.Type === "ACCRECCREDIT") && (d.Status === "AUTHORISED" || d.Status === "PAID"))
-    .reduce((sum, d) => sum + (d.Type === "ACCRECCREDIT" ? -1 : 1) * d.lines.reduce((s, l) => s + lineNetCents(d, l), 0), 0);
+const money = (cents: number) => (cents / 100).toFixed(2);
+
+/** What the warehouse must show, worked out from the sandbox's own documents: revenue is ex GST, AUTHORISED or PAID, credit notes negative. */
+function expectedFigures(sandbox: XeroSandbox) {
+  const revenue = sandbox.data.documents.filter((d) => (d.Type === "ACCREC" || d.Type === "ACCRECCREDIT") && (d.Status === "AUTHORISED" || d.Status === "PAID"));
+  const byType: Record<string, { lines: number; net: number; tax: number }> = {};
+  const byDocument: Record<string, string> = {};
+  for (const doc of revenue) {
+    const type = doc.Type === "ACCREC" ? "SALE" : "RETURN";
+    const sign = type === "RETURN" ? -1 : 1;
+    const figures = (byType[type] ??= { lines: 0, net: 0, tax: 0 });
+    const net = doc.lines.reduce((sum, l) => sum + lineNetCents(doc, l), 0);
+    figures.lines += doc.lines.length;
+    figures.net += sign * net;
+    figures.tax += sign * doc.lines.reduce((sum, l) => sum + (doc.LineAmountTypes === "NoTax" ? 0 : l.taxCents), 0);
+    byDocument[doc.id] = money(sign * net);
+  }
+  const total = Object.values(byType).reduce((sum, f) => sum + f.net, 0);
+  return {
+    byType: Object.fromEntries(Object.entries(byType).map(([type, f]) => [type, { lines: f.lines, net: money(f.net), tax: money(f.tax) }])),
+    byDocument,
+    total: money(total),
+  };
+}
+
+/** dataform run, then canonical, the facts and a mart against the sandbox's figures. */
+async function buildAndCompare(s: Setup): Promise<void> {
+  const run = await dataform("run", s.url);
+  expect(run.failedActions).toEqual([]);
+  expect(run.assertionsFailed).toEqual([]);
+  expect(run.code).toBe(0);
+  const expected = expectedFigures(s.sandbox);
+  const byType = await queryRows<{ event_type: string; lines: number; net: string; tax: string }>(
+    s.url,
+    "select event_type, count(*)::int as lines, sum(net_amount)::numeric(14,2)::text as net, sum(tax_amount)::numeric(14,2)::text as tax from canonical.sales_line where source_system = 'xero' group by 1",
+  );
+  expect(Object.fromEntries(byType.map((r) => [r.event_type, { lines: r.lines, net: r.net, tax: r.tax }]))).toEqual(expected.byType);
+  const invoices = await queryRows<{ document_id: string; net: string }>(s.url, "select document_id, net_amount::numeric(14,2)::text as net from dw.fct_invoice where source_system = 'xero'");
+  expect(Object.fromEntries(invoices.map((r) => [r.document_id, r.net]))).toEqual(expected.byDocument);
+  const [mart] = await queryRows<{ net: string }>(s.url, "select sum(net_sales)::numeric(14,2)::text as net from mart.kpi_daily where source_system = 'xero'");
+  expect(mart.net).toBe(expected.total);
 }
