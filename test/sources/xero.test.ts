@@ -161,6 +161,16 @@ describe("the sandbox behaves like Xero", () => {
     const wrongTenant = await fetch(`${sandbox.url}/api.xro/2.0/Items`, { headers: { ...headers, "xero-tenant-id": "00000000-0000-4000-8000-000000000000" } });
     expect(wrongTenant.status).toBe(403);
     expect(await wrongTenant.json()).toMatchObject({ Detail: "AuthenticationUnsuccessful" });
+
+    // Five calls at once are allowed, a sixth is not.
+    sandbox.fault({ kind: "hang", path: "/api.xro/2.0/Contacts", times: 5 });
+    const held = Array.from({ length: 5 }, () => fetch(`${sandbox.url}/api.xro/2.0/Contacts`, { headers, signal: AbortSignal.timeout(60_000) }).catch(() => undefined));
+    while (sandbox.requests.filter((r) => r.path === "/api.xro/2.0/Contacts").length < 5) await new Promise((resolve) => setTimeout(resolve, 10));
+    const sixth = await fetch(`${sandbox.url}/api.xro/2.0/Contacts`, { headers });
+    expect(sixth.status).toBe(429);
+    expect(sixth.headers.get("x-rate-limit-problem")).toBe("concurrent");
+    await sandbox.close(); // drops the held calls
+    await Promise.all(held);
   });
 
   it("generates the mix a real organisation has: bills, drafts, voided, every tax mode, dates before 1970", async () => {
@@ -430,6 +440,10 @@ describe("extract xero", () => {
     const s = await setup();
     expect((await s.run()).code).toBe(0);
     await buildAndCompare(s);
+    // Dates before 1970 (negative .NET dates) are read by staging.
+    const ancient = sales(s.sandbox, "ACCREC").find((d) => d.dateMs < 0)!;
+    const [staged] = await queryRows<{ day: string }>(s.url, "select to_char(invoice_date at time zone 'UTC', 'YYYY-MM-DD') as day from staging.stg_xero__invoice_line where invoice_id = $1 limit 1", [ancient.id]);
+    expect(staged.day).toBe(new Date(ancient.dateMs).toISOString().slice(0, 10));
 
     const invoices = sales(s.sandbox, "ACCREC");
     const voided = invoices.find((d) => d.Status === "AUTHORISED")!;

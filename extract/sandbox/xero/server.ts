@@ -212,8 +212,15 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
     return false;
   };
 
+  // Calls in flight, from arrival until the answer has left: Xero allows 5 at once per organisation.
+  const counted = (request: FastifyRequest) => request.url.startsWith(API) || request.url.startsWith("/connections");
   app.addHook("onRequest", async (request, reply) => {
     if (request.url.startsWith("/_sandbox")) return;
+    if (counted(request)) {
+      inFlight++;
+      // "close" fires when the answer has gone or the connection dropped (a held or reset request too).
+      reply.raw.once("close", () => inFlight--);
+    }
     if (applyFault(request, reply)) return reply;
   });
 
@@ -264,7 +271,7 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
       send(request, reply, 429, "", "text/plain", { ...limitHeaders(), "retry-after": String(retryAfter), "x-rate-limit-problem": problemKind });
       return undefined;
     };
-    if (inFlight >= options.concurrent) return tooMany("concurrent", 1);
+    if (inFlight > options.concurrent) return tooMany("concurrent", 1);
     if (dayCount >= options.perDay) return tooMany("day", Math.ceil((Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1) - now) / 1000));
     if (callTimes.length >= options.perMinute) return tooMany("minute", Math.max(1, Math.ceil((callTimes[0] + 60_000 - now) / 1000)));
     callTimes.push(now);
@@ -301,8 +308,7 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
     if (!spec) return send(request, reply, 404, "The resource you're looking for cannot be found", "text/plain; charset=utf-8");
     const allowed = guard(request, reply, true);
     if (!allowed) return reply;
-    inFlight++;
-    try {
+    {
       const [name, { fields, paged, key }] = spec;
       const query = request.query as Record<string, string | undefined>;
       const page = paged && query.page !== undefined ? Number(query.page) : undefined;
@@ -361,8 +367,6 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
       };
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       return send(request, reply, 200, xeroJson(envelope as any), "application/json; charset=utf-8", { ...allowed.headers, "xero-correlation-id": id });
-    } finally {
-      inFlight--;
     }
   });
 
@@ -404,6 +408,7 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
 
   const address = await app.listen({ port: input.port ?? 0, host: input.host ?? "127.0.0.1" });
   const url = address.replace("localhost", "127.0.0.1");
+  let closed = false;
   const sandbox: XeroSandbox = {
     url,
     settings: {
@@ -427,6 +432,8 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
     },
     isRefreshTokenUsable: refreshUsable,
     close: async () => {
+      if (closed) return;
+      closed = true;
       app.server.closeAllConnections();
       await app.close();
     },
