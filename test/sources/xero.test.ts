@@ -158,6 +158,12 @@ describe("the sandbox behaves like Xero", () => {
     const offline = await fetch(`${sandbox.url}/api.xro/2.0/Items?sandbox_fault=503`, { headers });
     expect(offline.status).toBe(503);
     expect(await offline.text()).toBe("The Xero API is currently offline for maintenance");
+    // Faults queued through the admin endpoint: the next two Items calls fail, the third answers.
+    const queued = await fetch(`${sandbox.url}/_sandbox/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "500", path: "/api.xro/2.0/Items", times: 2 }) });
+    expect(queued.status).toBe(200);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${sandbox.url}/api.xro/2.0/Items`, { headers })).status);
+    expect(statuses).toEqual([500, 500, 200]);
     const wrongTenant = await fetch(`${sandbox.url}/api.xro/2.0/Items`, { headers: { ...headers, "xero-tenant-id": "00000000-0000-4000-8000-000000000000" } });
     expect(wrongTenant.status).toBe(403);
     expect(await wrongTenant.json()).toMatchObject({ Detail: "AuthenticationUnsuccessful" });
@@ -189,7 +195,8 @@ describe("the sandbox behaves like Xero", () => {
   });
 });
 
-describe("extract xero", () => {
+// Each test runs the CLI several times (a child process each); a shared 2-core machine needs room.
+describe("extract xero", { timeout: 600_000 }, () => {
   it("lands every sales document line by line, paging without `pagination` until a short page", async () => {
     const s = await setup({ pagination: false });
     const result = await s.run();
@@ -301,6 +308,10 @@ describe("extract xero", () => {
 
   it("refreshes once on a 401 TokenExpired, and says what to do on 403, a stale token, several organisations", async () => {
     const s = await setup({ tenants: 2 });
+    const unset = await s.run([], { XERO_REFRESH_TOKEN: "" });
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain("xero: XERO_REFRESH_TOKEN not set");
+
     const several = await s.run();
     expect(several.code).toBe(1);
     expect(several.stderr).toContain("the connection reaches 2 organisations");
