@@ -35,12 +35,25 @@ export async function ensureWarehouse(log: (line: string) => void, settings = wa
   return url;
 }
 
-/** Every contract's raw table exists from the start, so `dataform run` builds with any subset of sources loaded. */
+/**
+ * Every contract's raw table exists from the start, so `dataform run` builds with any subset of
+ * sources loaded. Only creates what is missing: the transformer role may read raw, not change it.
+ */
 export async function prepareRawLayer(url: string): Promise<void> {
-  const { ensureAllRawTables } = await import("../loader/raw-schema.ts");
+  const { ensureAllRawTables, missingRawColumns } = await import("../loader/raw-schema.ts");
   const client = await connect(url);
   try {
-    await ensureAllRawTables(client);
+    const missing = await missingRawColumns(client);
+    if (!missing.length) return;
+    try {
+      await ensureAllRawTables(client);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "42501") throw error;
+      throw new UserError(
+        `The raw layer lacks ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", …" : ""} and this login may not create it; ` +
+          "run `npx salesdw warehouse start` (or any extract) as the loader or owner first.",
+      );
+    }
   } finally {
     await client.end();
   }
