@@ -11,6 +11,7 @@ import { openCsvFile } from "./csv-file.ts";
 import { openSellerEventsFile, timezoneOption } from "./events/events-file.ts";
 import { recogniseReckonFile } from "./reckon/recognise.ts";
 import type { SourceBatch } from "./source.ts";
+import { xeroSource } from "./xero/source.ts";
 
 export interface FileSource {
   kind: "file";
@@ -65,7 +66,9 @@ export const fileSources: Record<string, FileSource> = {
   },
 };
 
-export const pullSources: Record<string, PullSource> = {};
+export const pullSources: Record<string, PullSource> = {
+  xero: xeroSource,
+};
 
 export function fileSource(name: string): { source: FileSource; contractFor(file: string, entity?: string): Promise<Contract> } {
   const source = fileSources[name];
