@@ -9,6 +9,7 @@ import { findContract, type Contract } from "../contracts/contracts.ts";
 import type { LoadResult } from "../loader/loader.ts";
 import { openCsvFile } from "./csv-file.ts";
 import type { SourceBatch } from "./source.ts";
+import { iikoSource } from "./iiko/index.ts";
 
 export interface FileSource {
   kind: "file";
@@ -32,7 +33,10 @@ export const fileSources: Record<string, FileSource> = {
   karamad: { kind: "file", entity: "sales_line", description: "Karamad monthly sales export (CSV, Persian headers)", open: openCsvFile },
 };
 
-export const pullSources: Record<string, PullSource> = {};
+export const pullSources: Record<string, PullSource> = {
+  // iiko: restaurant sales from iikoServer's OLAP API (extract/sources/iiko/)
+  iiko: iikoSource,
+};
 
 export function fileSource(name: string): { source: FileSource; contract: Contract } {
   const source = fileSources[name];
