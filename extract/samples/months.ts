@@ -31,7 +31,7 @@ export async function writeSampleMonths(
     truths.push(
       await writeKaramadMonth(path.join(dir, name), {
         jalaliYear, jalaliMonth, lines: options.rowsPerMonth, seed: (options.seed ?? 1) * 7919 + i,
-        brokenRows: 3, dirtyRows: 2, inconsistentRows: 2, ...style,
+        brokenRows: 3, shortRows: 2, trailingRows: 2, dirtyRows: 2, inconsistentRows: 2, ...style,
       }),
     );
     jalaliMonth = (jalaliMonth % 12) + 1;
