@@ -118,7 +118,7 @@ function asRows(map: Map<string, Figures>) {
 }
 
 async function martDaily(url: string) {
-  const rows = await queryRows<Record<string, string>>(url, "select * from mart.restaurant_sales_daily");
+  const rows = await queryRows<Record<string, string>>(url, "select *, business_day::text as business_day from mart.restaurant_sales_daily");
   return rows
     .map((r) => ({
       key: `${r.source_server}|${r.department}|${r.business_day}`,
@@ -134,7 +134,7 @@ async function martDaily(url: string) {
 }
 
 async function martHourly(url: string) {
-  const rows = await queryRows<Record<string, string>>(url, "select * from mart.restaurant_sales_hourly");
+  const rows = await queryRows<Record<string, string>>(url, "select *, business_day::text as business_day from mart.restaurant_sales_hourly");
   return rows
     .map((r) => ({ key: `${r.source_server}|${r.department}|${r.business_day}|${r.hour}`, revenue: units(r.revenue, 2), quantity: units(r.quantity, 3), orders: Number(r.orders) }))
     .sort((a, b) => a.key.localeCompare(b.key));
@@ -271,6 +271,68 @@ describe("salesdw extract iiko", () => {
     expect(again.stdout).toContain("0 loaded, 7 already loaded, 1 failed.");
     const after = await loads(url);
     expect(after.filter((l) => l.status === "loaded")).toEqual(before.filter((l) => l.status === "loaded"));
+    expectSeatsReleased(box);
+  });
+
+  it("builds the marts: daily and hourly figures equal those computed from the sandbox's orders", { timeout: 900_000 }, async () => {
+    await runModels(url);
+    await expectMartsMatch(url, box, { tehran: ["2025-03-17", "2025-03-18"], dubai: ["2025-03-17", "2025-03-18", "2025-03-19"] });
+    // The refused day is a failed day in the models and in dq.issues; the closed day is a day without sales.
+    const days = await queryRows<Record<string, string | null>>(
+      url,
+      "select source_server, business_day::text as day, current_load_id, current_rows, last_attempt_status from canonical.int_iiko__business_day where business_day in ($1, $2) order by 1, 2",
+      [POISONED, CLOSED],
+    );
+    expect(days.map((d) => [d.source_server, d.day, d.current_load_id === null ? "no load" : "load", d.current_rows, d.last_attempt_status])).toEqual([
+      ["dubai", POISONED, "load", String(box.orders("dubai", POISONED).filter((o) => o.deleted === "NOT_DELETED").length), "loaded"],
+      ["dubai", CLOSED, "load", "0", "loaded"],
+      ["tehran", POISONED, "no load", null, "failed"],
+      ["tehran", CLOSED, "load", "0", "loaded"],
+    ]);
+    // One finding per attempt (the first run and the run again above), each with the server's text.
+    const issues = await queryRows<{ detail: string }>(url, "select detail from dq.issues where check_name = 'failed_load'");
+    const refused = expect.stringContaining(`iiko:tehran:${POISONED}: the server refused the report for business day ${POISONED} (HTTP 409): Cannot build the report`);
+    expect(issues.map((i) => i.detail)).toEqual([refused, refused]);
+  });
+
+  it("keeps an order closed after midnight (or days later) on its business day, and two servers apart", async () => {
+    const late = ["2025-03-17", "2025-03-18"]
+      .flatMap((day) => box.orders("tehran", day))
+      .filter((o) => o.deleted === "NOT_DELETED" && o.closeTime.slice(0, 10) > o.businessDay);
+    expect(late.length).toBeGreaterThan(0);
+    const rows = await queryRows<{ order_id: string; business_day: string; local_close: string; close_hour: number }>(
+      url,
+      `select order_id, business_day::text, to_char(close_time at time zone server_timezone, 'YYYY-MM-DD"T"HH24:MI:SS.MS') as local_close, close_hour
+       from canonical.int_iiko__order where order_id = any($1) order by order_id`,
+      [late.map((o) => o.id)],
+    );
+    expect(rows).toEqual(
+      late
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((o) => ({ order_id: o.id, business_day: o.businessDay, local_close: `${o.closeTime.slice(0, 19)}.${(o.closeTime.split(".")[1] ?? "").padEnd(3, "0")}`, close_hour: o.closeHour })),
+    );
+    const halls = await queryRows<{ source_server: string }>(url, "select distinct source_server from mart.restaurant_sales_daily where department = 'Main hall' order by 1");
+    expect(halls.map((h) => h.source_server)).toEqual(["dubai", "tehran"]);
+  });
+
+  it("a re-read day replaces the earlier load: late changes arrive, nothing is counted twice", { timeout: 900_000 }, async () => {
+    const day = "2025-03-18";
+    const before = asRows(expectedFigures(box, "tehran", [day]).daily);
+    box.setRevision("tehran", day, 1); // an order deleted, one closed two days later, one more return
+    expect(asRows(expectedFigures(box, "tehran", [day]).daily)).not.toEqual(before);
+    box.clearFaults(); // and the refused day can be read now
+    const reread = await extract(box, url, ["--from", DAYS[0], "--to", DAYS.at(-1)!]);
+    expect(reread.code, reread.stderr).toBe(0);
+    expect(reread.stdout).toContain("2 loaded, 6 already loaded, 0 failed.");
+    await runModels(url);
+    await expectMartsMatch(url, box, { tehran: ["2025-03-17", day, POISONED], dubai: ["2025-03-17", "2025-03-18", "2025-03-19"] });
+    // Content seen before but since replaced lands again (the day went back to how it was).
+    box.setRevision("tehran", day, 0);
+    const back = await extract(box, url, ["--from", day, "--to", day, "--server", "tehran"]);
+    expect(back.stdout).toMatch(new RegExp(`iiko:tehran:${day}: loaded \\d+ rows`));
+    const history = (await loads(url)).filter((l) => l.details.server === "tehran" && l.details.business_day === day);
+    expect(history.map((l) => l.status)).toEqual(["loaded", "loaded", "loaded"]);
+    expect(history[2].details.content_sha256).toBe(history[0].details.content_sha256);
     expectSeatsReleased(box);
   });
 });
