@@ -81,7 +81,7 @@ export interface SandboxServer extends SandboxServerSpec {
 /** One restaurant: its HTTP server, sessions and counters. */
 class Restaurant {
   readonly stats: ServerStats = { logins: 0, licenceRefusals: 0, badLogins: 0, logouts: 0, sessions: [], reports: [], violations: [], withoutBuildSummary: 0 };
-  private inFlight = 0;
+  private readonly inFlight = new Set<{ abandoned: boolean }>();
   readonly app: FastifyInstance;
   port = 0;
 
@@ -101,18 +101,24 @@ class Restaurant {
     const app = this.app;
     app.addHook("onRequest", async (request, reply) => {
       reply.header("x-sandbox", SANDBOX_BANNER);
-      if (this.inFlight > 0) {
-        this.stats.violations.push(`${request.method} ${request.url.replace(/([?&](?:key|pass)=)[^&]*/g, "$1***")} arrived while another request to ${this.spec.name} was running`);
-        this.inFlight++;
-        reply.raw.once("close", () => this.inFlight--);
-        return reply
-          .code(409)
-          .type("text/plain; charset=utf-8")
-          .send("Sandbox: another request to this server is still running. iikoServer must be called sequentially (one request at a time per server).");
-      }
-      this.inFlight++;
-      // 'close' fires when the answer is sent and also when the client gives up: either way the request is over.
-      reply.raw.once("close", () => this.inFlight--);
+      const running = [...this.inFlight];
+      const mine = { abandoned: false };
+      this.inFlight.add(mine);
+      // 'close' fires when the answer is sent, and also when the client gives up on it (abandoned).
+      reply.raw.once("close", () => {
+        mine.abandoned = !reply.raw.writableFinished;
+        this.inFlight.delete(mine);
+      });
+      if (!running.length) return;
+      // A request the client has given up on (a timeout, Ctrl-C) may not have been noticed yet:
+      // give the event loop a moment, then only requests the client still waits for count.
+      await sleep(50);
+      if (running.every((other) => other.abandoned)) return;
+      this.stats.violations.push(`${request.method} ${request.url.replace(/([?&](?:key|pass)=)[^&]*/g, "$1***")} arrived while another request to ${this.spec.name} was running`);
+      return reply
+        .code(409)
+        .type("text/plain; charset=utf-8")
+        .send("Sandbox: another request to this server is still running. iikoServer must be called sequentially (one request at a time per server).");
     });
 
     app.get("/", async (_request, reply) => reply.type("text/plain; charset=utf-8").send(`${SANDBOX_BANNER}.\nRestaurant "${this.spec.name}" (${this.spec.timezone}). API under /resto/api/.\n`));
