@@ -110,7 +110,7 @@ async function extractServer(
     : [...new Set([...(await daysToRetry(client, contract, server)), ...defaultDays(stored?.last_complete_day, settings.rereadDays, yesterday)])].sort();
   const outcome: ServerOutcome = { results: [], failedDays: [] };
   if (!days.length) {
-    info(`iiko:${server.name}: nothing to read (the last complete day is ${stored?.last_complete_day}; yesterday there was ${yesterday}).`);
+    info(`iiko:${server.name}: no business day to read (${options.from ? `--from ${options.from} is after ${options.to ?? `yesterday there, ${yesterday}`}` : `up to date until ${yesterday}`}).`);
     return outcome;
   }
   if (!server.currency) warn(`warning: iiko:${server.name}: IIKO_${server.name.toUpperCase()}_CURRENCY is not set; its amounts carry no currency.`);
