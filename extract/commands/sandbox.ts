@@ -1,27 +1,13 @@
-/** `salesdw sandbox <source>`: local imitations of source APIs whose real servers cannot run here (tests, demos). */
+/**
+ * `salesdw sandbox <source>`: local servers that behave like sources that cannot run here. Each
+ * says plainly that it is a sandbox and prints the settings that point a client at it.
+ */
 import type { Command } from "commander";
-import { exitWith, isoDate, wholeNumber } from "./program.ts";
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+import { registerIikoSandbox } from "../sandbox/iiko/command.ts";
 
 export function register(program: Command): void {
-  const sandbox = program.command("sandbox").description("local imitations of source APIs for tests and demos (never the real services)");
+  const sandbox = program.command("sandbox").description("run a local imitation of a source's server (generated data; not the real service)");
 
-  sandbox
-    .command("iiko")
-    .description("iikoServer sandbox: SHA-1 login, licence seats, session expiry, OLAP v2 over generated orders, faults on demand")
-    .option("--port <n>", "port of the first server; the next servers take the following ports", wholeNumber, 18080)
-    .option("--servers <n>", "restaurants (servers), each in its own time zone (1-3)", wholeNumber, 2)
-    .option("--seats <n>", "licence seats per server", wholeNumber, 2)
-    .option("--session-seconds <n>", "session lifetime after login", wholeNumber, 3600)
-    .option("--seed <n>", "seed of the generated orders", wholeNumber, 1)
-    .option("--slow-ms <n>", "how long a slow fault holds its answer", wholeNumber, 5000)
-    .option("--fault <spec>", "[server/]kind[:yyyy-mm-dd][:times]; kind: 5xx, html, slow, 409, expire, garbage (repeatable)", collect, [])
-    .option("--closed-day <yyyy-mm-dd>", "a business day without any orders (repeatable)", (v: string, p: string[]) => [...p, isoDate(v)], [])
-    .action(
-      exitWith(async (options) => {
-        const { runIikoSandbox } = await import("../sandbox/iiko/cli.ts");
-        return runIikoSandbox(options);
-      }),
-    );
+  // iiko: extract/sandbox/iiko/
+  registerIikoSandbox(sandbox);
 }
