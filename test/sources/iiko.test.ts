@@ -185,6 +185,48 @@ describe("the iiko sandbox", () => {
     expect(box.violations()).toHaveLength(1);
     await fetch(`${server.url}/resto/api/logout?key=${key}`);
   });
+  it("refuses what iikoServer refuses, with a 409 text meant for a person", async () => {
+    const box = await sandbox({ seats: 2 });
+    const [server] = box.servers;
+    const pass = createHash("sha1").update(server.password).digest("hex");
+    const tokens = [];
+    for (let i = 0; i < 2; i++) tokens.push(await (await fetch(`${server.url}/resto/api/auth?login=${server.login}&pass=${pass}`)).text());
+    expect(tokens[1]).toMatch(/^<string>[0-9a-f-]{36}<\/string>$/); // some versions wrap the token
+    const key = tokens[0];
+    const day = { filterType: "DateRange", periodType: "CUSTOM", from: "2025-03-18", to: "2025-03-19", includeLow: true, includeHigh: false };
+    const base = { reportType: "SALES", buildSummary: false, groupByRowFields: ["UniqOrderId.Id", "OrderDeleted"], aggregateFields: ["DishSumInt"], filters: { "OpenDate.Typed": day } };
+    const report = async (body: unknown) => {
+      const response = await fetch(`${server.url}/resto/api/v2/reports/olap?key=${key}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: response.status, text: await response.text() };
+    };
+    const refused = [
+      { ...base, filters: { "OpenDate.Typed": { ...day, to: day.from } } },
+      { ...base, filters: { "OpenDate.Typed": { ...day, from: "2025-03-18T00:00:00.000" } } },
+      { ...base, groupByRowFields: ["Department", "NoSuchField"] },
+      { ...base, groupByRowFields: ["Department", "Department.Id", "OpenDate.Typed", "UniqOrderId.Id", "OrderNum", "CloseTime", "HourClose", "Storned"] },
+      { ...base, filters: {} },
+    ];
+    const answers = [];
+    for (const body of refused) answers.push(await report(body)); // one at a time, as iiko wants
+    expect(answers.map((a) => a.status)).toEqual([409, 409, 409, 409, 409]);
+    expect(answers.map((a) => a.text)).toEqual([
+      expect.stringMatching(/date range of "OpenDate.Typed" is empty/),
+      expect.stringMatching(/type DATE: its filter takes a date without a time part/),
+      expect.stringMatching(/Unknown OLAP field "NoSuchField"/),
+      expect.stringMatching(/at most 7 fields/),
+      expect.stringMatching(/date filter is required/),
+    ]);
+    // includeHigh makes a one-day range of from == to valid; NOT_DELETED leaves deleted orders out.
+    const all = JSON.parse((await report({ ...base, filters: { "OpenDate.Typed": { ...day, to: day.from, includeHigh: true } } })).text);
+    const kept = JSON.parse((await report({ ...base, filters: { "OpenDate.Typed": day, OrderDeleted: { filterType: "IncludeValues", values: ["NOT_DELETED"] } } })).text);
+    const orders = box.orders(server.name, "2025-03-18");
+    expect(all.data).toHaveLength(orders.length);
+    expect(kept.data.map((r: Record<string, string>) => r["UniqOrderId.Id"]).sort()).toEqual(orders.filter((o) => o.deleted === "NOT_DELETED").map((o) => o.id).sort());
+    expect(orders.some((o) => o.deleted === "DELETED")).toBe(true);
+    for (const token of tokens) await fetch(`${server.url}/resto/api/logout?key=${token.replace(/<\/?string>/g, "")}`);
+    expect(box.stats(server.name).openSessions).toBe(0);
+    expect(box.violations()).toEqual([]);
+  });
 });
 
 describe("salesdw extract iiko", () => {
