@@ -110,6 +110,108 @@ module.exports = {
       }
     ]
   },
+  "iiko__olap_sales": {
+    "source": "iiko",
+    "entity": "olap_sales",
+    "raw_table": "iiko__olap_sales",
+    "description": "iikoServer OLAP v2 SALES report, one row per order (department, business day, order id, receipt number, close time, close hour, storno flag) with the dish sum before and after discount, the quantity and the guests. Times are the restaurant's local time without an offset.\n",
+    "key": [
+      "source_server",
+      "business_day",
+      "order_id",
+      "storned",
+      "close_time",
+      "receipt_number",
+      "department"
+    ],
+    "columns": [
+      {
+        "name": "source_server",
+        "type": "text",
+        "required": true,
+        "description": "The server's name in IIKO_SERVERS (stamped by the extractor)."
+      },
+      {
+        "name": "server_timezone",
+        "type": "text",
+        "required": true,
+        "description": "The server's IANA time zone (IIKO_<NAME>_TIMEZONE, stamped by the extractor); local times are read in it."
+      },
+      {
+        "name": "currency",
+        "type": "text",
+        "required": false,
+        "description": "ISO 4217 currency of the server's amounts (IIKO_<NAME>_CURRENCY, stamped by the extractor); empty when not configured."
+      },
+      {
+        "name": "business_day",
+        "type": "date",
+        "required": true,
+        "description": "The order's business (\"accounting\") day, even when it closed after midnight or days later."
+      },
+      {
+        "name": "department",
+        "type": "text",
+        "required": false,
+        "description": "Department (restaurant, hall, delivery) as named on the server; iiko may give none."
+      },
+      {
+        "name": "order_id",
+        "type": "uuid",
+        "required": true,
+        "description": "The order's UUID (unique; the receipt number is not)."
+      },
+      {
+        "name": "receipt_number",
+        "type": "text",
+        "required": false,
+        "description": "Receipt number as printed; repeats across days and departments."
+      },
+      {
+        "name": "close_time",
+        "type": "timestamp",
+        "required": false,
+        "description": "When the order was closed, local time of the server (no offset in the source, 0–3 fractional digits).",
+        "timezone_column": "server_timezone"
+      },
+      {
+        "name": "close_hour",
+        "type": "integer",
+        "required": false,
+        "description": "Local hour of closing (0–23), as the server computes it."
+      },
+      {
+        "name": "storned",
+        "type": "boolean",
+        "required": false,
+        "description": "TRUE for a storno (return) receipt."
+      },
+      {
+        "name": "gross_amount",
+        "type": "decimal",
+        "required": false,
+        "description": "Dish amount before discount (DishSumInt); may be fractional; negative on storno receipts."
+      },
+      {
+        "name": "revenue",
+        "type": "decimal",
+        "required": false,
+        "description": "Dish amount after discount (DishDiscountSumInt), the revenue; negative on storno receipts."
+      },
+      {
+        "name": "quantity",
+        "type": "decimal",
+        "required": false,
+        "description": "Dish quantity (DishAmountInt); fractional for weighed dishes."
+      },
+      {
+        "name": "guests",
+        "type": "integer",
+        "required": false,
+        "description": "Guests of the order (GuestNum)."
+      }
+    ]
+  },
   "karamad__sales_line": {
     "source": "karamad",
     "entity": "sales_line",

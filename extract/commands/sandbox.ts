@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { info } from "../log.ts";
 import { exitWith, wholeNumber } from "./program.ts";
+import { registerIikoSandbox } from "../sandbox/iiko/command.ts";
 
 export function register(program: Command): void {
   const sandbox = program.command("sandbox").description("run a local imitation of a source's server (generated data; not the real service)");
@@ -35,4 +36,6 @@ export function register(program: Command): void {
         return 0;
       }),
     );
+  // iiko: extract/sandbox/iiko/
+  registerIikoSandbox(sandbox);
 }
