@@ -13,6 +13,7 @@ import { dataform, isInterestingLine } from "./dataform.ts";
 import { extractFiles } from "./extract.ts";
 import { info } from "./log.ts";
 import { writeSampleDetail, writeSampleMonths } from "./samples/months.ts";
+import { landSampleSellerEvents, printSellerBalances } from "./sources/events/demo.ts";
 import { connect, ensureWarehouse, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
 export const SAMPLE_DIR = path.join(projectRoot, "samples", "karamad");
@@ -39,7 +40,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 
   info("\n2/3 Extract: land the files in raw");
   const loads = await extractFiles("karamad", files, { url, progress: true });
-  const failedLoads = loads.filter((l) => l.status === "failed").length;
+  const failedLoads = loads.filter((l) => l.status === "failed").length + (await landSampleSellerEvents(url));
 
   info("\n3/3 Transform: dataform run");
   const client = await connect(url);
@@ -58,6 +59,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       if (run.failedActions.length) assertionSummary += `; failed actions: ${run.failedActions.join(", ")}`;
     }
     await printSummary(client, assertionSummary);
+    await printSellerBalances(client);
     return failedLoads || runFailed ? 1 : 0;
   } finally {
     await client.end();
