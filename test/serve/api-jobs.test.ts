@@ -25,7 +25,7 @@ const transformed: string[] = [];
 
 /** Follows a job until it is no longer running (each poll is a GET, as a client would do). */
 async function finished(base: string, key: string, id: number) {
-  for (let polls = 0; polls < 3000; polls++) {
+  for (let polls = 0; polls < 5000; polls++) {
     const answer = await call(base, `/api/v1/jobs/${id}`, { key });
     expect(answer.status).toBe(200);
     if (answer.body.status !== "running") return answer.body;
@@ -240,7 +240,8 @@ describe("a real sync: Karamad files through salesdw extract, then dataform run"
     await real?.close();
   });
 
-  it("lands the files, builds the models, and the loads show in /runs", async () => {
+  // A whole dataform run: minutes on a busy 2-core machine.
+  it("lands the files, builds the models, and the loads show in /runs", { timeout: 900_000 }, async () => {
     const started = await call(real.base, "/api/v1/sync", { key, body: { source: "karamad" } });
     expect(started.status).toBe(202);
     const job = await finished(real.base, key, started.body.id);
@@ -284,7 +285,7 @@ describe("a real sync: Karamad files through salesdw extract, then dataform run"
 
 
 describe("a sync of an API source with the server's own command: iiko for a date range, against its sandbox", () => {
-  it("runs `salesdw extract iiko --from --to`, lands exactly those business days, and prints no password", async () => {
+  it("runs `salesdw extract iiko --from --to`, lands exactly those business days, and prints no password", { timeout: 600_000 }, async () => {
     const box = await startIikoSandbox({ servers: 2, seats: 1 });
     const iikoDb = await freshDatabase("api_iiko");
     const key = await createKey(iikoDb, "admin", "ops");

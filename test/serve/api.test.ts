@@ -458,14 +458,15 @@ describe("OpenAPI and /docs", () => {
     expect((await call(server.base, "/api/v1/docs/json")).body.paths).toEqual(doc.paths);
   });
 
-  it("the docs page renders in a browser and loads nothing from outside this server", async () => {
+  it("the docs page renders in a browser and loads nothing from outside this server", { timeout: 400_000 }, async () => {
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
     try {
       const page = await browser.newPage();
       const requested: string[] = [];
       page.on("request", (request) => requested.push(request.url()));
-      await page.goto(`${server.base}/api/v1/docs`, { waitUntil: "networkidle" });
-      await page.waitForSelector(".opblock-summary-path");
+      // Generous waits: Swagger UI renders slowly on a busy machine.
+      await page.goto(`${server.base}/api/v1/docs`, { waitUntil: "networkidle", timeout: 180_000 });
+      await page.waitForSelector(".opblock-summary-path", { timeout: 180_000 });
       const shown = await page.$$eval(".opblock-summary-path", (nodes) => nodes.map((n) => n.textContent?.replace(/\u200b/g, "")));
       expect(shown).toContain("/api/v1/kpi/net-sales-daily");
       expect(shown).toContain("/api/v1/sync");
