@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { projectRoot, UserError } from "./config.ts";
+import { projectRoot } from "./config.ts";
 import { redact } from "./log.ts";
 import { writeDataformCredentials } from "./warehouse/warehouse.ts";
 
@@ -28,7 +28,8 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 
 function runRaw(args: string[], onLine?: (line: string) => void): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [dataformBin, ...args, "--track=false"], {
+    // Dataform gives compilation 5 s by default: too little on a busy 2-core machine.
+    const child = spawn(process.execPath, [dataformBin, ...args, "--track=false", "--timeout=5m"], {
       cwd: projectRoot,
       env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-warnings`.trim() },
       stdio: ["ignore", "pipe", "pipe"],
@@ -87,15 +88,6 @@ export async function dataform(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The names of every assertion in the project, from `dataform compile --json`. */
-export async function assertionNames(url: string): Promise<string[]> {
-  const { code, output } = await dataform("compile", url, ["--json"]);
-  const json = output.slice(output.indexOf("\n{") + 1);
-  if (code !== 0) throw new UserError(`dataform compile failed:\n${output}`);
-  const graph = JSON.parse(json) as { assertions?: { target: { schema: string; name: string } }[] };
-  return (graph.assertions ?? []).map((a) => `${a.target.schema}.${a.target.name}`);
 }
 
 /** Lines worth showing a person from Dataform's output (action results, errors), without its log noise. */

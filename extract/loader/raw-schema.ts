@@ -4,6 +4,7 @@
  */
 import type pg from "pg";
 import type { Contract } from "../contracts/contracts.ts";
+import { RUNS_DDL } from "../run/runs-schema.ts";
 
 const SAFE_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -51,7 +52,7 @@ create table if not exists raw._sync_state (
   primary key (source, entity)
 );
 comment on table raw._sync_state is 'Incremental cursors of API and database sources (e.g. If-Modified-Since).';
-`;
+${RUNS_DDL}`;
 
 export function rawTableDdl(contract: Contract): string {
   const table = `raw.${quoteIdent(contract.rawTable)}`;
@@ -70,8 +71,8 @@ ${contract.columns.map((c) => `alter table ${table} add column if not exists ${q
 `;
 }
 
-/** Creates the ledger and the contract's raw table if missing (idempotent; new contract columns are added). */
-export async function ensureRawTables(client: pg.Client, contract: Contract): Promise<void> {
+/** Creates the ledger and the contract's raw table if missing (idempotent; new contract columns are added). Without a contract: the ledger only. */
+export async function ensureRawTables(client: pg.Client, contract?: Contract): Promise<void> {
   // Serialised so that two loaders starting at once do not race on CREATE IF NOT EXISTS.
   await client.query("begin");
   try {
@@ -80,7 +81,7 @@ export async function ensureRawTables(client: pg.Client, contract: Contract): Pr
     const { rows } = await client.query("select to_regnamespace('raw') is not null as present");
     if (!rows[0].present) await client.query("create schema raw");
     await client.query(LEDGER_DDL);
-    await client.query(rawTableDdl(contract));
+    if (contract) await client.query(rawTableDdl(contract));
     await client.query("commit");
   } catch (error) {
     await client.query("rollback");
