@@ -9,7 +9,8 @@ import path from "node:path";
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from "yaml";
 import { z } from "zod";
 import { projectRoot, UserError } from "../config.ts";
-import { fileSources, pullSources } from "../sources/registry.ts";
+import * as registry from "../sources/registry.ts";
+import type { FileSource, PullSource } from "../sources/registry.ts";
 
 export const CONFIG_FILE = "salesdw.yaml";
 
@@ -100,8 +101,15 @@ export function loadRunConfig(explicit?: string): RunConfig {
   return { file, baseDir: path.dirname(file), ...parseRunConfig(readFileSync(file, "utf8"), shown) };
 }
 
+/** The sources a configuration may name: the registry's (tests add their own). */
+export interface SourceRegistry {
+  fileSources: Record<string, FileSource>;
+  pullSources: Record<string, PullSource>;
+}
+
 /** Parses and checks the YAML text; `name` is how the file is named in messages. */
-export function parseRunConfig(text: string, name: string): Omit<RunConfig, "file" | "baseDir"> {
+export function parseRunConfig(text: string, name: string, known: SourceRegistry = registry): Omit<RunConfig, "file" | "baseDir"> {
+  const { fileSources, pullSources } = known;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length) {
@@ -137,7 +145,7 @@ export function parseRunConfig(text: string, name: string): Omit<RunConfig, "fil
     } else if (pullSources[source]) {
       if (files.length) problems.push(`${at("files")}: ${source} is not a file source; it reads its settings from the environment (see .env.example)`);
     } else {
-      problems.push(`${at()}: unknown source; known sources: ${knownSources().join(", ")}`);
+      problems.push(`${at()}: unknown source; known sources: ${[...Object.keys(fileSources), ...Object.keys(pullSources)].join(", ")}`);
     }
     sources[source] = {
       enabled: entry.enabled,
@@ -150,10 +158,6 @@ export function parseRunConfig(text: string, name: string): Omit<RunConfig, "fil
   if (problems.length) throw new ConfigError(problems.join("\n"));
   const { timezone, alerts } = parsed.data;
   return { timezone, sources, alerts: { onFailure: alerts.on_failure, onStale: alerts.on_stale } };
-}
-
-export function knownSources(): string[] {
-  return [...Object.keys(fileSources), ...Object.keys(pullSources)];
 }
 
 function allowedKeys(keyPath: PropertyKey[]): string[] {

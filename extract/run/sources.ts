@@ -12,12 +12,9 @@ import type { LoadResult } from "../loader/loader.ts";
 import { redact } from "../log.ts";
 import * as registry from "../sources/registry.ts";
 import type { FileSource, PullSource } from "../sources/registry.ts";
-import type { RunConfig, SourceSettings } from "./config.ts";
+import type { RunConfig, SourceRegistry, SourceSettings } from "./config.ts";
 
-export interface SourceRegistry {
-  fileSources: Record<string, FileSource>;
-  pullSources: Record<string, PullSource>;
-}
+export type { SourceRegistry };
 
 export const defaultRegistry: SourceRegistry = registry;
 
