@@ -138,8 +138,7 @@ async function runLocked(client: pg.Client, url: string, { options, config, plan
     for (const planned of plan.run) {
       info(`${planned.name} (${planned.kind}):`);
       const step = await extractSource(planned, { url: runUrl, baseDir: config.baseDir, timezone: tz, sources });
-      if (step.status === "failed" && planned.cannot) warn(`error: ${planned.name}: ${planned.cannot}`);
-      else if (step.message && step.status === "ok") info(`  ${step.message}`);
+      if (step.message && step.status === "ok") info(step.message);
       steps.push(step);
       for (const line of step.failures) {
         findings.push({ subject: `source ${planned.name}`, line, look: `select file_name, message from raw._loads where run_id = ${runId} and status = 'failed'` });

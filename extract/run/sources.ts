@@ -9,7 +9,7 @@ import { glob } from "tinyglobby";
 import { UserError } from "../config.ts";
 import { extractFiles } from "../extract.ts";
 import type { LoadResult } from "../loader/loader.ts";
-import { redact } from "../log.ts";
+import { redact, warn } from "../log.ts";
 import * as registry from "../sources/registry.ts";
 import type { FileSource, PullSource } from "../sources/registry.ts";
 import type { RunConfig, SourceRegistry, SourceSettings } from "./config.ts";
@@ -115,6 +115,7 @@ export async function extractSource(
       thrown = error instanceof Error ? error.message : String(error);
     }
   }
+  if (thrown) warn(`error: ${planned.name}: ${firstLine(thrown)}`);
   const finished = new Date();
   const failures = [...results.filter((r) => r.status === "failed").map((r) => r.message), ...(thrown ? [thrown] : [])].map(firstLine);
   const count = (status: LoadResult["status"]) => results.filter((r) => r.status === status).length;
