@@ -72,6 +72,8 @@ export interface SourceSettings {
 export interface RunConfig {
   /** The file it came from, or undefined when there is none (defaults). */
   file?: string;
+  /** How messages name it when it is not a file (the demo's). */
+  label?: string;
   /** Globs are relative to this folder. */
   baseDir: string;
   timezone: string;

@@ -110,7 +110,7 @@ async function runLocked(client: pg.Client, url: string, { options, config, plan
     skip_models: Boolean(options.skipModels),
     skip_checks: Boolean(options.skipChecks),
     full_refresh: Boolean(options.fullRefresh),
-    config: config.file ? path.basename(config.file) : null,
+    config: config.file ? path.basename(config.file) : (config.label ?? null),
     host: hostname(),
   };
   const { rows } = await client.query("insert into raw._runs (options) values ($1) returning run_id, started_at", [recorded]);
@@ -130,7 +130,7 @@ async function runLocked(client: pg.Client, url: string, { options, config, plan
       [runId, JSON.stringify(steps), findings.map((f) => `${f.subject}: ${f.line}`), more.fingerprint ?? null, more.status ?? null, more.warnings ?? null],
     );
 
-  info(`salesdw run ${runId} on ${where}, ${formatTime(startedAt, tz)} ${tz}; ${config.file ? `configuration ${shownPath(config.file)}` : "no salesdw.yaml (defaults)"}`);
+  info(`salesdw run ${runId} on ${where}, ${formatTime(startedAt, tz)} ${tz}; ${config.file ? `configuration ${shownPath(config.file)}` : (config.label ?? "no salesdw.yaml (defaults)")}`);
 
   if (!options.skipExtract) {
     info("\n── Extract ──");
