@@ -122,6 +122,35 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe("salesdw run when a model breaks", () => {
+  it("fails the run, names the model and its error in the summary, the run log and one alert", async () => {
+    const broken = await freshDatabase("runmodel");
+    const config = configFrom("sources:\n  karamad: { files: 'inbox/*.csv' }\n");
+    expect(await runWarehouse({ ...extractOnly, only: ["karamad"] }, { config, sources, env: {}, url: broken })).toBe(0);
+    // The staging view reads this column: without it the build fails at its first model.
+    await queryRows(broken, "alter table raw.karamad__sales_line rename column invoice_number to invoice_no");
+    const alert = await withWebhook(async (webhook, bodies) => {
+      const code = await runWarehouse({ skipExtract: true }, { config, sources, env: { SALESDW_ALERT_WEBHOOK: webhook }, url: broken });
+      return { code, bodies: [...bodies] };
+    });
+    expect(alert.code).toBe(1);
+    const [run] = await queryRows<{ status: string; failures: string[]; steps: { step: string; status: string; failed: string[] }[] }>(
+      broken,
+      "select status, failures, steps from raw._runs order by run_id desc limit 1",
+    );
+    expect(run.status).toBe("failed");
+    const models = run.steps.find((s) => s.step === "models")!;
+    expect(models.status).toBe("failed");
+    expect(models.failed).toContain("staging.stg_karamad__sales_line__typed");
+    expect(run.steps.find((s) => s.step === "checks")!.status).toBe("not_run");
+    expect(run.failures).toHaveLength(1);
+    expect(run.failures).toContainEqual(expect.stringMatching(/^model staging\.stg_karamad__sales_line__typed: postgres error: .*column .*invoice_number.* does not exist/));
+    expect(alert.bodies).toHaveLength(1);
+    const { text } = JSON.parse(alert.bodies[0]) as { text: string };
+    expect(text).toMatch(/• model staging\.stg_karamad__sales_line__typed: postgres error: .*does not exist\n {4}look further: `npx dataform run --track=false --actions staging\.stg_karamad__sales_line__typed`/);
+  });
+});
+
 describe("salesdw run over the source registry", () => {
   it("runs every configured source even when one fails, with its options and the run id, and sends one alert without secrets", async () => {
     const config = configFrom(`timezone: Asia/Tehran

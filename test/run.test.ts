@@ -230,6 +230,20 @@ describe("salesdw run", () => {
     expect(later.started_at.getTime()).toBeGreaterThanOrEqual(earlier.finished_at.getTime());
   });
 
+  it("checks only (--skip-extract --skip-models) and fails, naming the assertion, when a blocking rule breaks", async () => {
+    await queryRows(url, "update dw.fct_sales_line set product_key = 'no-such-product' where sales_line_key = (select min(sales_line_key) from dw.fct_sales_line)");
+    const result = await run(["--skip-extract", "--skip-models"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: assertion dq_assertions\.assert_fct_sales_line_dimensions: query returned 1 row\(s\)/m);
+    expect(result.stdout).toMatch(/^Assertions {2}\d+ passed, 1 failed \(dq_assertions\.assert_fct_sales_line_dimensions\)/m);
+    const { run_id: runId } = await lastRun();
+    const steps = await queryRows<{ step: string; status: string; failed_items: string }>(url, "select step, status, failed_items from mart.etl_run_log where run_id = $1", [runId]);
+    expect(steps).toEqual([{ step: "checks", status: "failed", failed_items: "dq_assertions.assert_fct_sales_line_dimensions" }]);
+    // Nothing was rebuilt: the broken row is still there.
+    const [bad] = await queryRows<{ n: string }>(url, "select count(*) as n from dw.fct_sales_line where product_key = 'no-such-product'");
+    expect(bad.n).toBe("1");
+  });
+
   it("lists recent runs with status, durations and failures (salesdw runs)", async () => {
     const all = await queryRows<{ run_id: string; status: string }>(url, "select run_id, status from raw._runs order by run_id desc");
     const result = await runCli(["runs", "--last", "10", "--config", config], { WAREHOUSE_URL: url });

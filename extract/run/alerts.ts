@@ -63,11 +63,15 @@ export function humanDuration(ms: number): string {
   return `${minutes} min`;
 }
 
+/** A message a person reads at a glance: the rest is in the run log. */
+const MAX_ITEMS = 10;
+
 export function alertText(run: { runId: number; where: string; failed: boolean; when: string }, findings: Finding[]): string {
   const headline = run.failed
     ? `salesdw run ${run.runId} FAILED on ${run.where} (${run.when})`
     : `salesdw run ${run.runId} on ${run.where} (${run.when}): data is stale`;
-  const items = findings.map((f) => `• ${f.subject}: ${f.line}\n    look further: \`${f.look}\``);
+  const items = findings.slice(0, MAX_ITEMS).map((f) => `• ${f.subject}: ${f.line}\n    look further: \`${f.look}\``);
+  if (findings.length > MAX_ITEMS) items.push(`• … and ${findings.length - MAX_ITEMS} more`);
   return redact([headline, ...items, `The whole run: \`npx salesdw runs --last 1\``].join("\n"));
 }
 

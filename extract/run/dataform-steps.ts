@@ -58,20 +58,27 @@ export async function runAssertions(url: string, names: string[], onLine?: (line
   };
 }
 
+/** A line with an action's result (`Dataset created:  dw.dim_date [table]`): where the previous action's output ends. */
+const RESULT_LINE = /^\s*(Dataset created|Dataset creation failed|Operation completed successfully|Operation failed|Assertion passed|Assertion failed):\s+(\w+\.\w+)(\s+\[\w+\])?\s*$/;
+
 /**
  * For each failed action, the first error line Dataform printed under it, e.g.
- * `dw.fct_invoice: postgres error: … column "x" does not exist`.
+ * `dw.fct_invoice` → `postgres error: … column "x" does not exist`, or for an assertion
+ * `query returned 3 row(s).`
  */
-export function failedActionErrors(output: string): Map<string, string> {
-  const errors = new Map<string, string>();
+export function failureDetails(output: string): Map<string, string> {
+  const details = new Map<string, string>();
   const lines = output.split("\n");
   lines.forEach((line, i) => {
-    const failed = /(?:Dataset creation failed|Operation failed):\s+(\S+)/.exec(line);
-    if (!failed) return;
-    const detail = lines.slice(i + 1, i + 8).find((l) => /error/i.test(l)) ?? "see the dataform output";
-    errors.set(failed[1], detail.trim());
+    const result = RESULT_LINE.exec(line);
+    if (!result || !/failed/.test(result[1])) return;
+    // Its error follows the statement Dataform echoes, before the next action's result.
+    const after = lines.slice(i + 1);
+    const next = after.findIndex((l) => RESULT_LINE.test(l));
+    const detail = (next === -1 ? after : after.slice(0, next)).find((l) => /postgres error|error executing|returned \d+ row|^\s*error\b/i.test(l));
+    details.set(result[2], detail?.replace(/^\s*Assertion failed:\s*/, "").trim() ?? "see the dataform output");
   });
-  return errors;
+  return details;
 }
 
 /** The first line that reads like an error in Dataform's output (compile errors, connection errors). */

@@ -49,7 +49,7 @@ function columns(run: RunRow, timezone: string): string[] {
   const checks = run.steps.find((s) => s.step === "checks");
   const sum = (key: "new_loads" | "rows_loaded") => extracts.reduce((n, s) => n + (s.step === "extract" ? s[key] : 0), 0);
   const modelsText = !models || models.step !== "models" ? "-" : models.status === "up_to_date" ? "up to date" : `${models.built ?? 0} built${models.failed.length ? `, ${models.failed.length} failed` : models.status === "failed" ? ", failed" : ""}`;
-  const checksText = !checks || checks.step !== "checks" ? "-" : checks.status === "up_to_date" ? "unchanged" : `${checks.passed ?? 0} passed${checks.failed.length ? `, ${checks.failed.length} failed` : checks.status === "failed" ? ", failed" : ""}`;
+  const checksText = !checks || checks.step !== "checks" ? "-" : checks.status === "up_to_date" ? "unchanged" : checks.status === "not_run" ? "not run" : `${checks.passed ?? 0} passed${checks.failed.length ? `, ${checks.failed.length} failed` : checks.status === "failed" ? ", failed" : ""}`;
   return [
     String(run.run_id),
     formatTime(run.started_at, timezone),

@@ -16,7 +16,7 @@ import { info, warn } from "../log.ts";
 import { connect, describeUrl, ensureWarehouse } from "../warehouse/warehouse.ts";
 import { alertText, postAlert, registerWebhookSecret, staleFinding, staleSources, type Finding } from "./alerts.ts";
 import { loadRunConfig, type RunConfig } from "./config.ts";
-import { buildModels, compileActions, failedActionErrors, firstErrorLine, projectFingerprint, runAssertions, type CompiledActions } from "./dataform-steps.ts";
+import { buildModels, compileActions, failureDetails, firstErrorLine, projectFingerprint, runAssertions, type CompiledActions } from "./dataform-steps.ts";
 import { formatCount, formatSeconds, formatTime, table } from "./format.ts";
 import { acquireRunLock, RunRefused } from "./lock.ts";
 import { withRunId } from "./runs-schema.ts";
@@ -39,11 +39,14 @@ export interface RunOptions {
 export interface DataformStep {
   step: "models" | "checks";
   name: string;
-  status: "ok" | "failed" | "up_to_date";
+  /** up_to_date: nothing changed since it last passed; not_run: the step before failed. */
+  status: "ok" | "failed" | "up_to_date" | "not_run";
   started_at: string;
   finished_at: string;
   seconds: number;
   built?: number;
+  /** Models not run because one they depend on failed. */
+  not_run?: number;
   passed?: number;
   failed: string[];
   message?: string;
@@ -217,18 +220,19 @@ async function dataformSteps(
     warn(`error: ${line}`);
     findings.push({ subject: "models", line, look: "npx dataform compile --track=false" });
     if (!options.skipModels) steps.push(step("models", "failed", started, { message: line }));
-    if (!options.skipChecks) steps.push(step("checks", "failed", started, { message: "not run: the project does not compile" }));
+    if (!options.skipChecks) steps.push(step("checks", "not_run", started, { message: "not run: the project does not compile" }));
     return { steps };
   }
 
   let builtAt: string | undefined;
+  let buildFailed = false;
   if (options.skipModels) {
     info("Not rebuilt (--skip-models).");
   } else {
     info(`dataform run: ${actions.models.length} models${options.fullRefresh ? " (--full-refresh)" : ""}…`);
     const from = new Date();
     const build = await buildModels(url, actions.models, Boolean(options.fullRefresh));
-    const errors = failedActionErrors(build.output);
+    const errors = failureDetails(build.output);
     for (const [name, line] of errors) {
       warn(`error: model ${name}: ${line}`);
       findings.push({ subject: `model ${name}`, line, look: `npx dataform run --track=false --actions ${name}` });
@@ -240,21 +244,26 @@ async function dataformSteps(
       findings.push({ subject: "models", line: message, look: "npx dataform run --track=false" });
     }
     const ok = build.code === 0 && !errors.size;
-    info(`${build.created.length} built${errors.size ? `, ${errors.size} failed` : ""}.`);
-    steps.push(step("models", ok ? "ok" : "failed", from, { built: build.created.length, failed: [...errors.keys()], message: message ?? [...errors.values()][0] }));
+    const notRun = Math.max(actions.models.length - build.created.length - errors.size, 0);
+    info(`${build.created.length} built${errors.size ? `, ${errors.size} failed` : ""}${notRun ? `, ${notRun} not run` : ""}.`);
+    steps.push(step("models", ok ? "ok" : "failed", from, { built: build.created.length, not_run: notRun, failed: [...errors.keys()], message: message ?? [...errors.values()][0] }));
     builtAt = fingerprint;
+    buildFailed = !ok;
   }
 
-  if (!options.skipChecks) {
+  if (!options.skipChecks && buildFailed) {
+    // Assertions over a half-built warehouse would bury the model's error under their own.
+    info("\n── Checks ──\nNot run: the model build failed.");
+    steps.push(step("checks", "not_run", new Date(), { message: "not run: the model build failed" }));
+  } else if (!options.skipChecks) {
     info(`\n── Checks ──\n${actions.assertions.length} assertions…`);
     const from = new Date();
     const checks = await runAssertions(url, actions.assertions);
-    const lines = checks.outcome.output.split("\n");
+    const details = failureDetails(checks.outcome.output);
     for (const name of checks.failed) {
-      // Dataform prints the name, then "Assertion failed: query returned N row(s)".
-      const detail = lines.find((l) => /Assertion failed:.*returned/.test(l))?.replace(/^.*Assertion failed:\s*/, "") ?? "the assertion found rows";
-      warn(`error: assertion ${name}: ${detail.trim()}`);
-      findings.push({ subject: `assertion ${name}`, line: detail.trim(), look: `select * from ${name}` });
+      const detail = firstLine(details.get(name) ?? "the assertion found rows");
+      warn(`error: assertion ${name}: ${detail}`);
+      findings.push({ subject: `assertion ${name}`, line: detail, look: `select * from ${name}` });
     }
     let message: string | undefined;
     if (!checks.ok && !checks.failed.length) {
@@ -321,15 +330,17 @@ function printSummary(run: {
   ];
   if (left.length) info(`  (${left.join("; ")})`);
   for (const s of run.steps.filter((s): s is DataformStep => s.step !== "extract")) {
-    const label = s.step === "models" ? "Models     " : "Assertions ";
-    if (s.status === "up_to_date") info(`${label}${s.step === "models" ? "up to date, not rebuilt" : `${s.passed ?? "all"} passed`} (${s.message})`);
-    else if (s.step === "models") info(`${label}${s.built ?? 0} built${s.failed.length ? `, ${s.failed.length} failed: ${s.failed.join(", ")}` : ""}${s.status === "failed" && !s.failed.length ? `, failed: ${s.message}` : ""} (${formatSeconds(s.seconds)})`);
-    else info(`${label}${s.passed ?? 0} passed, ${s.failed.length} failed${s.failed.length ? `: ${s.failed.join(", ")}` : ""}${s.status === "failed" && !s.failed.length ? ` (${s.message})` : ""} (${formatSeconds(s.seconds)})`);
+    const failed = s.failed.length ? `, ${s.failed.length} failed (${few(s.failed)})` : s.status === "failed" ? `, failed: ${s.message}` : "";
+    if (s.status === "not_run") info(`${s.step === "models" ? "Models     " : "Assertions "} ${s.message}`);
+    else if (s.status === "up_to_date") info(`${s.step === "models" ? "Models      up to date, not rebuilt" : `Assertions  ${s.passed ?? "all"} passed`} (${s.message})`);
+    else if (s.step === "models") info(`Models      ${s.built ?? 0} built${failed}${s.not_run ? `, ${s.not_run} not run` : ""} (${formatSeconds(s.seconds)})`);
+    else info(`Assertions  ${s.passed ?? 0} passed${failed} (${formatSeconds(s.seconds)})`);
   }
   for (const line of run.warnings) warn(`warning: ${line}`);
   if (run.failed) {
     warn("Failures:");
-    for (const f of run.findings) warn(`  ${f.subject}: ${f.line}`);
+    for (const f of run.findings.slice(0, SHOWN_FAILURES)) warn(`  ${f.subject}: ${f.line}`);
+    if (run.findings.length > SHOWN_FAILURES) warn(`  … and ${run.findings.length - SHOWN_FAILURES} more (all in npx salesdw runs --last 1)`);
     warn(`Run ${run.runId} FAILED in ${formatSeconds(run.seconds)}. Look further: npx salesdw runs --last 1`);
   } else {
     info(`Run ${run.runId} succeeded in ${formatSeconds(run.seconds)}.`);
@@ -340,4 +351,12 @@ function printSummary(run: {
 function shownPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith("..") ? relative : file;
+}
+
+/** The summary and alerts list this many failures; the run log keeps them all. */
+export const SHOWN_FAILURES = 10;
+
+/** "a, b, c and 4 more". */
+function few(names: string[], shown = 3): string {
+  return names.length <= shown ? names.join(", ") : `${names.slice(0, shown).join(", ")} and ${names.length - shown} more`;
 }
