@@ -11,7 +11,7 @@ import { projectRoot } from "./config.ts";
 import { info } from "./log.ts";
 import type { RunConfig } from "./run/config.ts";
 import { runWarehouse } from "./run/run.ts";
-import { writeSampleMonths } from "./samples/months.ts";
+import { writeSampleDetail, writeSampleMonths } from "./samples/months.ts";
 import { connect, ensureWarehouse, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
 export const SAMPLE_DIR = path.join(projectRoot, "samples", "karamad");
@@ -40,6 +40,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const sampleDir = options.sampleDir ?? SAMPLE_DIR;
   info(`Sample Karamad exports in ${path.relative(process.cwd(), sampleDir) || "."} (generated, deterministic)`);
   await writeSampleMonths(sampleDir, { months: options.months ?? 15, rowsPerMonth: options.rowsPerMonth ?? 2000 });
+  // The last months also as the real 61-column sales-detail export (other invoice numbers).
+  await writeSampleDetail(sampleDir, { months: 3, rowsPerMonth: options.rowsPerMonth ?? 2000, start: { jalaliYear: 1403, jalaliMonth: 11 } });
 
   const config = demoConfig(sampleDir);
   const code = await runWarehouse({ only: Object.keys(config.sources) }, { url, config });

@@ -251,8 +251,10 @@ describe("salesdw run", () => {
     const lines = result.stdout.split("\n");
     expect(lines[0]).toMatch(/^run\s+started \(Asia\/Tehran\)\s+took\s+status/);
     for (const [i, row] of all.entries()) expect(lines[i + 1]).toMatch(new RegExp(`^${row.run_id}\\s+\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\s+\\d.*\\s${row.status}\\s`));
-    const failed = all.find((r) => r.status === "failed")!;
-    expect(result.stdout).toMatch(new RegExp(`^run ${failed.run_id}: source karamad: bad-export\\.csv: `, "m"));
+    const failed = all.filter((r) => r.status === "failed").map((r) => r.run_id);
+    expect(failed).toHaveLength(2);
+    expect(result.stdout).toMatch(new RegExp(`^run ${failed[1]}: source karamad: bad-export\\.csv: `, "m"));
+    expect(result.stdout).toMatch(new RegExp(`^run ${failed[0]}: assertion dq_assertions\\.assert_fct_sales_line_dimensions: query returned 1 row`, "m"));
     const one = await runCli(["runs", "--last", "1"], { WAREHOUSE_URL: url });
     expect(one.stdout.trim().split("\n")[1]).toMatch(new RegExp(`^${all[0].run_id}\\s`));
     expect(one.stdout.trim().split("\n")).toHaveLength(2);

@@ -76,7 +76,7 @@ export function failureDetails(output: string): Map<string, string> {
     const after = lines.slice(i + 1);
     const next = after.findIndex((l) => RESULT_LINE.test(l));
     const detail = (next === -1 ? after : after.slice(0, next)).find((l) => /postgres error|error executing|returned \d+ row|^\s*error\b/i.test(l));
-    details.set(result[2], detail?.replace(/^\s*Assertion failed:\s*/, "").trim() ?? "see the dataform output");
+    details.set(result[2], detail?.replace(/^\s*(postgres error:\s*)?Assertion failed:\s*/, "").trim() ?? "see the dataform output");
   });
   return details;
 }
