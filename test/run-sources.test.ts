@@ -148,7 +148,7 @@ describe("salesdw run when a model breaks", () => {
     expect(alert.bodies).toHaveLength(1);
     const { text } = JSON.parse(alert.bodies[0]) as { text: string };
     expect(text).toMatch(/• model staging\.stg_karamad__sales_line__typed: postgres error: .*does not exist\n {4}look further: `npx dataform run --track=false --actions staging\.stg_karamad__sales_line__typed`/);
-  });
+  }, 600_000); // builds the models: slow on a busy 2-core machine
 });
 
 describe("salesdw run over the source registry", () => {

@@ -27,6 +27,8 @@ let inbox: string;
 let config: string;
 let months: MonthTruth[];
 
+/** Tests that build the models: Dataform is slow on a busy 2-core machine. */
+const BUILDS = 600_000;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const run = (args: string[] = [], env: Record<string, string> = {}) => runCli(["run", "--config", config, ...args], { WAREHOUSE_URL: url, ...env });
 const lastRun = async () => (await queryRows<{ run_id: string; status: string }>(url, "select run_id, status from raw._runs order by run_id desc limit 1"))[0];
@@ -137,7 +139,7 @@ describe("salesdw run", () => {
     expect(Number(steps[2].assertions_passed)).toBeGreaterThan(15);
     expect(steps[2].failed_items).toBeNull();
     expect(result.stdout).toMatch(new RegExp(`karamad\\s+${months.length}\\s+0\\s+0\\s+${sum(months.map((m) => m.rawRows))}`));
-  });
+  }, BUILDS);
 
   it("finds nothing new the second time: loads nothing, rebuilds nothing, exits 0 and says so", async () => {
     const [before] = await queryRows<{ n: string }>(url, "select count(*) as n from raw._loads");
@@ -158,7 +160,7 @@ describe("salesdw run", () => {
       { step: "models", status: "up_to_date", new_loads: null, already_loaded: null },
       { step: "checks", status: "up_to_date", new_loads: null, already_loaded: null },
     ]);
-  });
+  }, BUILDS);
 
   it("keeps going past a bad file: exit 1, the other files load and are modelled, one alert names the source without secrets", async () => {
     const webhook = await startWebhook();
@@ -198,7 +200,7 @@ describe("salesdw run", () => {
       rmSync(path.join(inbox, "bad-export.csv"), { force: true });
       await webhook.close();
     }
-  });
+  }, BUILDS);
 
   it("lets one run at a time hold a warehouse: a second waits (or refuses with --no-wait), and runs never overlap", async () => {
     // This session holds the lock as a running `salesdw run` does.
@@ -228,7 +230,7 @@ describe("salesdw run", () => {
     const runs = await queryRows<{ started_at: Date; finished_at: Date }>(url, "select started_at, finished_at from raw._runs order by run_id desc limit 2");
     const [later, earlier] = runs;
     expect(later.started_at.getTime()).toBeGreaterThanOrEqual(earlier.finished_at.getTime());
-  });
+  }, BUILDS);
 
   it("checks only (--skip-extract --skip-models) and fails, naming the assertion, when a blocking rule breaks", async () => {
     await queryRows(url, "update dw.fct_sales_line set product_key = 'no-such-product' where sales_line_key = (select min(sales_line_key) from dw.fct_sales_line)");
@@ -242,7 +244,7 @@ describe("salesdw run", () => {
     // Nothing was rebuilt: the broken row is still there.
     const [bad] = await queryRows<{ n: string }>(url, "select count(*) as n from dw.fct_sales_line where product_key = 'no-such-product'");
     expect(bad.n).toBe("1");
-  });
+  }, BUILDS);
 
   it("lists recent runs with status, durations and failures (salesdw runs)", async () => {
     const all = await queryRows<{ run_id: string; status: string }>(url, "select run_id, status from raw._runs order by run_id desc");
@@ -256,8 +258,9 @@ describe("salesdw run", () => {
     expect(result.stdout).toMatch(new RegExp(`^run ${failed[1]}: source karamad: bad-export\\.csv: `, "m"));
     expect(result.stdout).toMatch(new RegExp(`^run ${failed[0]}: assertion dq_assertions\\.assert_fct_sales_line_dimensions: query returned 1 row`, "m"));
     const one = await runCli(["runs", "--last", "1"], { WAREHOUSE_URL: url });
-    expect(one.stdout.trim().split("\n")[1]).toMatch(new RegExp(`^${all[0].run_id}\\s`));
-    expect(one.stdout.trim().split("\n")).toHaveLength(2);
+    const listed = one.stdout.split("\n").filter((line) => /^\d+\s/.test(line));
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatch(new RegExp(`^${all[0].run_id}\\s`));
   });
 
   it("shows the run log to the reader role (mart.etl_run_log), which may not read raw._runs", async () => {
