@@ -17,6 +17,7 @@ const USAGE = `usage: salesdw <command>
   check                                   run only the assertions against the warehouse as it stands (no rebuild)
   bench [--rows N]                        measure extractor vs plain COPY, peak memory, full vs incremental dataform run
   demo                                    the main job: warehouse, sample exports, extract, dataform run, summary
+  serve [--port 8080] [--host 127.0.0.1]  the dashboard: sales, restaurants, seller balances, data quality, admin
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -137,6 +138,12 @@ const commands: Record<string, Command> = {
         throw new UserError(`usage: salesdw warehouse start | stop | status | url | roles`);
     }
   },
+};
+
+// ── serve: the dashboard (extract/serve/command.ts does the work) ──
+commands.serve = async (args) => {
+  const { serveCommand } = await import("./serve/command.ts");
+  return serveCommand(parseOptions(args).options);
 };
 
 // The benchmark measures a child extractor's peak memory this way (Node cannot read a child's rusage).
