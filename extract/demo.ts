@@ -13,6 +13,7 @@ import { dataform, isInterestingLine } from "./dataform.ts";
 import { extractFiles } from "./extract.ts";
 import { info } from "./log.ts";
 import { writeSampleMonths } from "./samples/months.ts";
+import { SERVE_DEFAULTS } from "./serve/command.ts";
 import { connect, ensureWarehouse, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
 export const SAMPLE_DIR = path.join(projectRoot, "samples", "karamad");
@@ -104,4 +105,5 @@ async function printSummary(client: pg.Client, assertionSummary: string): Promis
   }
   info(`Data-quality findings (dq.issues): ${issues.rows.map((i) => `${i.n} ${i.check_name} (${i.severity})`).join(", ") || "none"}`);
   info(`Connect: psql "$(npx salesdw warehouse url)"   ·   models: npx dataform run --track=false   ·   checks: npx salesdw check`);
+  info(`Dashboard: npx salesdw serve, then open http://127.0.0.1:${SERVE_DEFAULTS.port}/`);
 }
