@@ -28,9 +28,6 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
   return new Html(out);
 }
 
-/** Trusted markup (only for constants written in this code base). */
-export const raw = (text: string) => new Html(text);
-
 /** JSON inside a <script type="application/json">: `<` escaped so no value can close the tag. */
 export function jsonScript(id: string, data: unknown): Html {
   const json = JSON.stringify(data).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");

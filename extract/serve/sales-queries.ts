@@ -69,7 +69,7 @@ export interface PeriodSpans {
 }
 
 /** The same span one and two years earlier, in the view's calendar. */
-export function yearsBack(span: Span, calendar: Calendar): [Span, Span, Span] {
+function yearsBack(span: Span, calendar: Calendar): [Span, Span, Span] {
   const back = (n: number) => ({ from: shiftYears(span.from, -n, calendar), to: shiftYears(span.to, -n, calendar) });
   return [span, back(1), back(2)];
 }
@@ -118,7 +118,6 @@ export interface Cumulative {
   days: string[];
   /** Per currency: running revenue this year (up to the range's end) and all of last year, by day of the year. */
   series: Map<string, { thisYear: (number | null)[]; lastYear: number[] }>;
-  thisYearEnd: string;
 }
 
 /** Running revenue through this year against last year, by day of the calendar year of the range's end. */
@@ -155,7 +154,7 @@ export async function cumulativeYears(pool: pg.Pool, view: SalesView, dimensions
     const lastYear = entry.lastYear.map((v) => (running += v));
     series.set(currency, { thisYear, lastYear });
   }
-  return { days, series, thisYearEnd: to };
+  return { days, series };
 }
 
 export interface Ranked {

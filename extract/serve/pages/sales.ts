@@ -5,18 +5,19 @@
 import { pipeline } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import QueryStream from "pg-query-stream";
+import { cached } from "../cache.ts";
 import { bucketLabel, bucketsBetween, daysBetween, displayDay, granularityFor, PRESETS } from "../calendar.ts";
 import { csvStream } from "../csv.ts";
 import type { Warehouse } from "../db.ts";
 import { changePercent, divide, formatChange, formatDecimal } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { chart, notice, page } from "../layout.ts";
+import { relationState, stateNotice } from "../marts.ts";
 import {
   comparisonSpans, cumulativeYears, dimensionValues, exportQuery, type Figures, figuresBySpan, figuresOrEmpty,
   GRID_PAGE_SIZE, gridPage, lastSalesDay, type PeriodSpans, ranked, type Ranked, timeSeries,
 } from "../sales-queries.ts";
 import { type Dimension, parseSalesView, readSalesColumns, SALES_VIEW, type SalesColumns, type SalesView, viewQuery } from "../sales-view.ts";
-import { cached } from "../cache.ts";
 
 type Query = Record<string, string | string[] | undefined>;
 const FILTER_VALUES_LIMIT = 2000;
@@ -40,7 +41,12 @@ export async function salesRoutes(app: FastifyInstance, options: { warehouse: Wa
   app.get("/sales", async (request, reply) => {
     reply.type("text/html; charset=utf-8");
     const state = await catalogue();
-    if (!state) return page("Sales", "/sales", notice("empty", `No sales data: ${SALES_VIEW} does not exist yet. Load a source (npx salesdw extract …) and run npx dataform run --track=false.`));
+    if (!state) {
+      // No columns visible: either the mart is not there, or the reader may not see it.
+      const why = await relationState(pool, SALES_VIEW);
+      if (why === "denied") return page("Sales", "/sales", stateNotice(SALES_VIEW, why, "sales data", ""));
+      return page("Sales", "/sales", notice("empty", `No sales data: ${SALES_VIEW} does not exist yet. Load a source (npx salesdw extract …) and run npx dataform run --track=false.`));
+    }
     if (!state.asOf) return page("Sales", "/sales", notice("empty", `No sales data: ${SALES_VIEW} has no lines yet. Load a source and run dataform.`));
     const view = parseSalesView(request.query as Query, state.dimensions, state.asOf);
     return page("Sales", "/sales", await salesBody(options.warehouse, { ...state, asOf: state.asOf }, state.values, view), { charts: true });
@@ -307,7 +313,7 @@ const NUMERIC_GRID = new Set(["quantity", "net_amount", "gross_amount", "discoun
 function gridSection(view: SalesView, columns: string[], grid: { rows: Record<string, string | null>[]; total: number }, dims: Dimension[]): Html {
   const pages = Math.max(1, Math.ceil(grid.total / GRID_PAGE_SIZE));
   const csvQuery = viewQuery({ ...view, page: 1 });
-  const header = (c: string) => dims.find((d) => d.column === c)?.label ?? c.replace(/_/g, " ");
+  const header = (c: string) => dims.find((d) => d.column === c)?.label ?? c.replace(/_/g, " ").replace(/^./, (x) => x.toUpperCase());
   const cell = (row: Record<string, string | null>, c: string) => {
     const value = row[c];
     if (c === "date" && value) return html`<td class="num">${displayDay(value, view.calendar)}</td>`;
