@@ -5,7 +5,8 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "./config.ts";
-import { info, warn } from "./log.ts";
+import { warn } from "./log.ts";
+import { printLoad } from "./commands/program.ts";
 import { landBatch, recordFailure, type LoadResult } from "./loader/loader.ts";
 import { fileSource } from "./sources/registry.ts";
 import { LoadRefused } from "./sources/source.ts";
@@ -39,8 +40,7 @@ export async function extractFiles(
           result = { status: "failed", origin, rowsLoaded: 0, rowsRejected: 0, message: error.message };
         }
       }
-      if (result.status === "failed") warn(`error: ${result.message}`);
-      else info(result.message);
+      printLoad(result);
       results.push(result);
     }
   } finally {

@@ -53,3 +53,39 @@ describe("record-yielding sources", () => {
     expect(rejects).toEqual([{ source_row: "INV-2/1", reason: "invoice INV-2 has no lines array", raw_record: '{"broken": true', file_name: "api:/invoices?page=1" }]);
   });
 });
+
+describe("spooled record batches", () => {
+  it("have a content fingerprint, land once, and store their cursor in the same transaction", async () => {
+    const { spoolRecords } = await import("../extract/sources/records.ts");
+    const { readSyncState } = await import("../extract/loader/loader.ts");
+    const url = await freshDatabase("spool");
+    const values = contract.columns.map((c) => (c.name === "customer_name" ? awkward : `v-${c.name}`));
+    const spool = (cursor: string, n = 3) =>
+      spoolRecords({
+        contract,
+        origin: "api:/invoices",
+        records: (async function* () {
+          for (let i = 1; i <= n; i++) yield { kind: "row" as const, sourceRow: `INV-${i}`, values, extra: i === 2 ? { note: awkward } : null };
+        })(),
+        syncState: () => ({ source: "karamad", entity: "sales_line", cursor: { updated_since: cursor } }),
+      });
+    const client = await connect(url);
+    try {
+      expect(await readSyncState(client, "karamad", "sales_line")).toBeUndefined();
+      const first = await spool("2025-01-01T00:00:00Z");
+      const second = await spool("2025-01-02T00:00:00Z");
+      const different = await spool("2025-01-03T00:00:00Z", 4);
+      expect(second.fingerprint).toBe(first.fingerprint);
+      expect(different.fingerprint).not.toBe(first.fingerprint);
+      expect(await landBatch(client, first)).toMatchObject({ status: "loaded", rowsLoaded: 3 });
+      expect(await readSyncState(client, "karamad", "sales_line")).toEqual({ updated_since: "2025-01-01T00:00:00Z" });
+      expect((await landBatch(client, second)).status).toBe("skipped");
+      expect(await readSyncState(client, "karamad", "sales_line")).toEqual({ updated_since: "2025-01-02T00:00:00Z" });
+      for (const batch of [first, second, different]) await batch.dispose();
+    } finally {
+      await client.end();
+    }
+    const rows = await queryRows<{ n: string; extra: string }>(url, "select count(*) as n, max(_extra->>'note') as extra from raw.karamad__sales_line");
+    expect(rows[0]).toEqual({ n: "3", extra: awkward });
+  });
+});

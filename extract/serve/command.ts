@@ -8,10 +8,7 @@ import { warehouseUrl } from "../warehouse/warehouse.ts";
 
 export const SERVE_DEFAULTS = { port: 8080, host: "127.0.0.1" };
 
-export async function serveCommand(options: { port?: string | number; host?: string }): Promise<number> {
-  const port = Number(options.port ?? SERVE_DEFAULTS.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a port number (0-65535), got "${options.port}".`);
-  const host = options.host ?? SERVE_DEFAULTS.host;
+export async function serveCommand({ port, host }: { port: number; host: string }): Promise<number> {
   const { buildServer } = await import("./server.ts");
   const app = await buildServer({ url: warehouseUrl() });
   try {

@@ -81,8 +81,7 @@ beforeAll(async () => {
   planted = lines.find((l) => l.customer === "C99999")!;
   const extract = await runCli(["extract", "karamad", ...files], { WAREHOUSE_URL: url });
   expect(extract.code, extract.stderr).toBe(0);
-  // Dataform allows 5 s to compile by default; a busy machine can need more.
-  const run = await dataform("run", url, ["--timeout", "5m"]);
+  const run = await dataform("run", url);
   expect(run.failedActions).toEqual([]);
   expect(run.assertionsFailed).toEqual([]);
   expect(run.code, run.output.slice(-2000)).toBe(0);
