@@ -10,6 +10,7 @@ import { register as registerWarehouse } from "./commands/warehouse.ts";
 import { register as registerExtract } from "./commands/extract.ts";
 import { register as registerModels } from "./commands/models.ts";
 import { register as registerDemo } from "./commands/demo.ts";
+import { register as registerSandbox } from "./commands/sandbox.ts";
 import { register as registerServe } from "./commands/serve.ts";
 
 // The benchmark measures a child extractor's peak memory this way (Node cannot read a child's rusage).
@@ -22,7 +23,7 @@ function buildProgram(): Command {
     .description("Sales data warehouse kit: extract sources into PostgreSQL raw tables; Dataform builds the rest.")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
-  for (const register of [registerWarehouse, registerExtract, registerModels, registerDemo, registerServe]) register(program);
+  for (const register of [registerWarehouse, registerExtract, registerModels, registerDemo, registerSandbox, registerServe]) register(program);
   return program;
 }
 

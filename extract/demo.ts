@@ -13,6 +13,7 @@ import { dataform, isInterestingLine } from "./dataform.ts";
 import { extractFiles } from "./extract.ts";
 import { info } from "./log.ts";
 import { writeSampleDetail, writeSampleMonths } from "./samples/months.ts";
+import { landSampleSellerEvents, printSellerBalances } from "./sources/events/demo.ts";
 import { SERVE_DEFAULTS } from "./serve/command.ts";
 import { connect, ensureWarehouse, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
@@ -40,7 +41,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 
   info("\n2/3 Extract: land the files in raw");
   const loads = await extractFiles("karamad", files, { url, progress: true });
-  const failedLoads = loads.filter((l) => l.status === "failed").length;
+  const failedLoads = loads.filter((l) => l.status === "failed").length + (await landSampleSellerEvents(url));
 
   info("\n3/3 Transform: dataform run");
   const client = await connect(url);
@@ -59,6 +60,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       if (run.failedActions.length) assertionSummary += `; failed actions: ${run.failedActions.join(", ")}`;
     }
     await printSummary(client, assertionSummary);
+    await printSellerBalances(client);
+    info(`\nDashboard: npx salesdw serve, then open http://127.0.0.1:${SERVE_DEFAULTS.port}/`);
     return failedLoads || runFailed ? 1 : 0;
   } finally {
     await client.end();
@@ -107,5 +110,4 @@ async function printSummary(client: pg.Client, assertionSummary: string): Promis
   }
   info(`Data-quality findings (dq.issues): ${issues.rows.map((i) => `${i.n} ${i.check_name} (${i.severity})`).join(", ") || "none"}`);
   info(`Connect: psql "$(npx salesdw warehouse url)"   ·   models: npx dataform run --track=false   ·   checks: npx salesdw check`);
-  info(`Dashboard: npx salesdw serve, then open http://127.0.0.1:${SERVE_DEFAULTS.port}/`);
 }

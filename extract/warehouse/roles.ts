@@ -1,6 +1,7 @@
 /**
  * Least privilege: three group roles, created (or brought up to date) idempotently.
- *   salesdw_loader       owns schema raw: lands data, can read and write nothing else
+ *   salesdw_loader       owns schema raw: lands data, can read and write nothing else; owns schema
+ *                        admin (the users' mapping tables), which the transformer may only read
  *   salesdw_transformer  reads raw, owns the modelled schemas (Dataform runs as it)
  *   salesdw_reader       reads mart, nothing else (dashboards)
  *   salesdw_admin_writer writes the identity mapping tables in schema admin, nothing else (dashboard admin)
@@ -8,6 +9,7 @@
  * `alter role … set role salesdw_…` so that what they create belongs to the group.
  */
 import type pg from "pg";
+import { MAPPING_DDL } from "../identity/mapping-tables.ts";
 import { LEDGER_DDL, quoteIdent } from "../loader/raw-schema.ts";
 import { ensureAdminSchema } from "./admin-schema.ts";
 
@@ -54,6 +56,15 @@ export async function ensureRoles(client: pg.Client): Promise<string[]> {
     await client.query(`grant usage on schema mart to ${reader}`);
     await client.query(`grant select on all tables in schema mart to ${reader}`);
     await client.query(`alter default privileges for role ${transformer} in schema mart grant select on tables to ${reader}`);
+    // The users' mapping tables (identity) belong to the loader (the tool that creates them); Dataform reads them and cannot write them.
+    await client.query("create schema if not exists admin");
+    await client.query(MAPPING_DDL);
+    await client.query(`alter schema admin owner to ${loader}`);
+    await reown(client, "admin", loader);
+    await client.query(`revoke all on schema admin from public`);
+    await client.query(`grant usage on schema admin to ${transformer}`);
+    await client.query(`grant select on all tables in schema admin to ${transformer}`);
+    await client.query(`alter default privileges for role ${loader} in schema admin grant select on tables to ${transformer}`);
     await client.query(`revoke create on schema public from public`);
 
     // ── Dashboard (extract/serve) ──
