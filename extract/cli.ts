@@ -10,6 +10,7 @@ import { register as registerWarehouse } from "./commands/warehouse.ts";
 import { register as registerExtract } from "./commands/extract.ts";
 import { register as registerModels } from "./commands/models.ts";
 import { register as registerDemo } from "./commands/demo.ts";
+import { register as registerSandbox } from "./commands/sandbox.ts";
 
 // The benchmark measures a child extractor's peak memory this way (Node cannot read a child's rusage).
 if (process.env.SALESDW_REPORT_PEAK_RSS) {
@@ -21,7 +22,7 @@ function buildProgram(): Command {
     .description("Sales data warehouse kit: extract sources into PostgreSQL raw tables; Dataform builds the rest.")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
-  for (const register of [registerWarehouse, registerExtract, registerModels, registerDemo]) register(program);
+  for (const register of [registerWarehouse, registerExtract, registerModels, registerDemo, registerSandbox]) register(program);
   return program;
 }
 
