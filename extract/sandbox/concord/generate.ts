@@ -172,6 +172,8 @@ function generateValue(table: TableSpec, column: ColumnSpec, index: number, id: 
     return r.chance(0.3) ? created : timestamp(r, start.days + 1, 300);
   }
   if (name === "Deleted") return index % 11 === 7;
+  const special = type.name === "nvarchar" ? specialText(table, column, index, r) : undefined;
+  if (special !== undefined) return special;
   if (column.nullable && r.chance(name.endsWith("ID") || name.endsWith("Id") ? 0.25 : 0.12)) return null;
   switch (type.name) {
     case "bigint": {
@@ -234,14 +236,22 @@ function fitText(text: string, length: number | "max"): string {
   return cut;
 }
 
-function textFor(table: TableSpec, column: ColumnSpec, index: number, r: Random): string {
-  const name = column.name;
+/** The awkward values, in the first (nullable) text columns of a few rows of every table. */
+function specialText(table: TableSpec, column: ColumnSpec, index: number, r: Random): string | undefined {
   const firstMax = table.columns.find((c) => c.type === "nvarchar(max)");
   const firstText = table.columns.find((c) => c.nullable && c.type.startsWith("nvarchar"));
   if (column === firstMax && index % 97 === 1) return longText(r);
-  if (column === firstText && index % 53 === 2) return `перший\u0000другий (NUL між словами)`;
-  if (column === firstText && index % 29 === 5) return "";
-  if (column === firstText && index % 31 === 6) return r.pick(SPECIAL_TEXT);
+  if (column !== firstText) return undefined;
+  const length = (parseSqlType(column.type) as { length: number | "max" }).length;
+  if (index % 53 === 2) return fitText("перший\u0000другий (NUL між словами)", length);
+  if (index % 29 === 5) return "";
+  const special = (index % 31) - 6;
+  if (special >= 0 && special < SPECIAL_TEXT.length) return fitText(SPECIAL_TEXT[special], length);
+  return undefined;
+}
+
+function textFor(table: TableSpec, column: ColumnSpec, index: number, r: Random): string {
+  const name = column.name;
   if (/^(FirstName)$/.test(name)) return r.pick(FIRST);
   if (/^(LastName)$/.test(name)) return r.pick(LAST);
   if (/^(MiddleName)$/.test(name)) return r.pick(["Олексійович", "Іванівна", "Петрович", "Jan"]);

@@ -270,8 +270,13 @@ class TdsConnection {
       this.running = undefined;
     }
     if (controller.signal.aborted) {
-      done(out.w, DONE_STATUS.ATTN);
+      // The response in progress ends here; the acknowledgement follows as a message of its own
+      // (a client reads to the end of the current message before it looks for it).
+      done(out.w, DONE_STATUS.FINAL);
       await out.end();
+      const ack = this.writer();
+      done(ack.w, DONE_STATUS.ATTN);
+      await ack.end();
       return;
     }
     if (rpc) {
