@@ -9,6 +9,7 @@ import { findContract, type Contract } from "../contracts/contracts.ts";
 import type { LoadResult } from "../loader/loader.ts";
 import { openCsvFile } from "./csv-file.ts";
 import type { SourceBatch } from "./source.ts";
+import { concordSource } from "./concord/source.ts";
 
 export interface FileSource {
   kind: "file";
@@ -33,6 +34,9 @@ export const fileSources: Record<string, FileSource> = {
 };
 
 export const pullSources: Record<string, PullSource> = {};
+
+// ConcordDb (SQL Server).
+pullSources.concord = concordSource;
 
 export function fileSource(name: string): { source: FileSource; contract: Contract } {
   const source = fileSources[name];
