@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { projectRoot, UserError } from "./config.ts";
 import { redact } from "./log.ts";
-import { writeDataformCredentials } from "./warehouse/warehouse.ts";
+import { prepareRawLayer, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
 export interface DataformOutcome {
   code: number;
@@ -28,7 +28,8 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 
 function runRaw(args: string[], onLine?: (line: string) => void): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [dataformBin, ...args, "--track=false"], {
+    // A generous compile timeout: the default (30 s) is too short on a busy 2-core machine.
+    const child = spawn(process.execPath, [dataformBin, ...args, "--track=false", "--timeout", "10m"], {
       cwd: projectRoot,
       env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-warnings`.trim() },
       stdio: ["ignore", "pipe", "pipe"],
@@ -78,6 +79,7 @@ export async function dataform(
   extraArgs: string[] = [],
   onLine?: (line: string) => void,
 ): Promise<DataformOutcome> {
+  if (command !== "compile") await prepareRawLayer(url);
   const dir = mkdtempSync(path.join(tmpdir(), "salesdw-df-"));
   try {
     const credentials = writeDataformCredentials(url, path.join(dir, "credentials.json"));

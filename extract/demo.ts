@@ -12,7 +12,7 @@ import { generatedContractsAreCurrent } from "./contracts/generate.ts";
 import { dataform, isInterestingLine } from "./dataform.ts";
 import { extractFiles } from "./extract.ts";
 import { info } from "./log.ts";
-import { writeSampleMonths } from "./samples/months.ts";
+import { writeSampleDetail, writeSampleMonths } from "./samples/months.ts";
 import { connect, ensureWarehouse, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
 export const SAMPLE_DIR = path.join(projectRoot, "samples", "karamad");
@@ -33,6 +33,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const sampleDir = options.sampleDir ?? SAMPLE_DIR;
   info(`\n1/3 Sample Karamad exports in ${path.relative(process.cwd(), sampleDir) || "."} (generated, deterministic)`);
   await writeSampleMonths(sampleDir, { months: options.months ?? 15, rowsPerMonth: options.rowsPerMonth ?? 2000 });
+  // The last months also as the real 61-column sales-detail export (other invoice numbers).
+  await writeSampleDetail(sampleDir, { months: 3, rowsPerMonth: options.rowsPerMonth ?? 2000, start: { jalaliYear: 1403, jalaliMonth: 11 } });
   const files = readdirSync(sampleDir).filter((f) => f.endsWith(".csv")).sort().map((f) => path.join(sampleDir, f));
 
   info("\n2/3 Extract: land the files in raw");

@@ -79,3 +79,19 @@ where not exists (
 }
 
 module.exports.uniqueIndexAssertion = uniqueIndexAssertion;
+
+/**
+ * Joins each fact row to its month in both calendars: one row with calendar 'gregorian'
+ * (month = the 1st of the Gregorian month) and one with 'jalali' (month = the Gregorian date of
+ * the 1st of the Jalali month, jalali_month = 'YYYY-MM'). Month KPIs group by calendar and month,
+ * so Persian finance reads Jalali months and everyone else Gregorian ones from the same view.
+ */
+function bothCalendarMonths(dateAlias) {
+  return `cross join lateral (values
+    ('gregorian', date_trunc('month', ${dateAlias}.date)::date, null::text),
+    ('jalali', util.make_jalali_date(${dateAlias}.jalali_year, ${dateAlias}.jalali_month, 1),
+      format('%s-%s', ${dateAlias}.jalali_year, lpad(${dateAlias}.jalali_month::text, 2, '0')))
+  ) as period(calendar, month, jalali_month)`;
+}
+
+module.exports.bothCalendarMonths = bothCalendarMonths;

@@ -10,3 +10,5 @@ Object.values(contracts).forEach((contract) => {
 
 declare({ schema: "raw", name: "_loads", description: "One row per load attempt (ledger written by the extractors)." });
 declare({ schema: "raw", name: "_rejects", description: "Records a load could not use, verbatim, with line numbers." });
+declare({ schema: "raw", name: "_row_notes", description: "Rows that landed with a remark (short_row: padded with empty trailing fields)." });
+declare({ schema: "raw", name: "_sync_state", description: "Incremental cursors of API and database sources." });

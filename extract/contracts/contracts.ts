@@ -51,9 +51,35 @@ export function parseContract(text: string, file: string): Contract {
       headerIndex.set(folded, column);
     }
   });
-  contract.key.forEach((key, i) => {
-    if (!names.has(key)) problems.push(`key[${i}]: "${key}" is not one of the columns`);
+  contract.columns.forEach((column, i) => {
+    if (!column.headers.length && !column.sum_of) problems.push(`columns[${i}].headers: list at least one source header (or derive the column with sum_of)`);
+    for (const part of column.sum_of ?? []) {
+      const source = contract.columns.find((c) => c.name === part);
+      if (!source) problems.push(`columns[${i}].sum_of: "${part}" is not one of the columns`);
+      else if (source.type !== "decimal" || column.type !== "decimal") problems.push(`columns[${i}].sum_of: sums need decimal columns ("${part}" is ${source.type})`);
+    }
+    if ((column.timezone || column.timezone_column) && column.type !== "timestamp") problems.push(`columns[${i}]: timezone applies to timestamp columns only`);
+    if (column.timezone_column && !names.has(column.timezone_column)) problems.push(`columns[${i}].timezone_column: "${column.timezone_column}" is not one of the columns`);
   });
+  const known = (name: string, where: string) => {
+    if (!names.has(name)) problems.push(`${where}: "${name}" is not one of the columns`);
+  };
+  contract.key.forEach((key, i) => known(key, `key[${i}]`));
+  if (contract.line_identity) {
+    known(contract.line_identity.column, "line_identity.column");
+    contract.line_identity.position_within.forEach((name, i) => known(name, `line_identity.position_within[${i}]`));
+  }
+  if (contract.rules) {
+    const { event_type, event_date } = contract.rules;
+    known(event_type.column, "rules.event_type.column");
+    [...event_type.negative_columns, ...event_type.same_sign_columns].forEach((name) => known(name, "rules.event_type"));
+    const typeColumn = contract.columns.find((c) => c.name === event_type.column);
+    const codes = new Set([...Object.values(typeColumn?.allowed_values ?? {}), ...Object.values(typeColumn?.contains_values ?? {})]);
+    event_type.return_codes.forEach((code, i) => {
+      if (!codes.has(code)) problems.push(`rules.event_type.return_codes[${i}]: "${code}" is not a code in ${event_type.column}'s allowed_values`);
+    });
+    for (const [type, columns] of Object.entries(event_date)) columns.forEach((name, i) => known(name, `rules.event_date.${type}[${i}]`));
+  }
   if (problems.length) throw new ContractError(`${file}: ${problems.join("; ")}`);
   return { ...contract, file, rawTable: `${contract.source}__${contract.entity}`, headerIndex };
 }

@@ -12,20 +12,26 @@ import { loadContracts, type Contract } from "./contracts.ts";
 export const generatedFile = path.join(projectRoot, "includes", "contracts.js");
 
 function forDataform(contract: Contract) {
+  const folded = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([value, code]) => [foldText(value), code]));
   return {
     source: contract.source,
     entity: contract.entity,
     raw_table: contract.rawTable,
+    description: contract.description,
     key: contract.key,
+    ...(contract.line_identity && { line_identity: contract.line_identity }),
+    ...(contract.rules && { rules: contract.rules }),
     columns: contract.columns.map((column) => ({
       name: column.name,
       type: column.type,
       required: column.required,
       description: column.description,
       // Folded source value → warehouse code; staging folds the raw value the same way before the lookup.
-      ...(column.allowed_values && {
-        allowed_values: Object.fromEntries(Object.entries(column.allowed_values).map(([value, code]) => [foldText(value), code])),
-      }),
+      ...(column.allowed_values && { allowed_values: folded(column.allowed_values) }),
+      ...(column.contains_values && { contains_values: folded(column.contains_values) }),
+      ...(column.sum_of && { sum_of: column.sum_of }),
+      ...(column.timezone && { timezone: column.timezone }),
+      ...(column.timezone_column && { timezone_column: column.timezone_column }),
     })),
   };
 }

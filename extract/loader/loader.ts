@@ -68,19 +68,23 @@ export async function landBatch(client: pg.Client, batch: SourceBatch, options: 
     const loadId = Number(ledger[0].load_id);
     const counts = await copyRecords(client, batch, loadId, path.join(spool, "rejects.tsv"), options.progress ?? false);
     await client.query(
-      "update raw._loads set rows_loaded = $2, rows_rejected = $3, finished_at = clock_timestamp() where load_id = $1",
-      [loadId, counts.rows, counts.rejects],
+      "update raw._loads set rows_loaded = $2, rows_rejected = $3, rows_trimmed = $4, rows_padded = $5, finished_at = clock_timestamp() where load_id = $1",
+      [loadId, counts.rows, counts.rejects, counts.trimmed, counts.padded],
     );
     await writeSyncState(client, batch);
     await client.query("commit");
     const rejected = counts.rejects ? `, ${counts.rejects} rejected (see raw._rejects where load_id = ${loadId}; first: ${counts.firstReject})` : "";
+    const ragged = [
+      counts.trimmed ? `${counts.trimmed} with empty trailing fields trimmed` : "",
+      counts.padded ? `${counts.padded} short rows padded (see raw._row_notes)` : "",
+    ].filter(Boolean);
     return {
       status: "loaded",
       origin,
       loadId,
       rowsLoaded: counts.rows,
       rowsRejected: counts.rejects,
-      message: `${origin}: loaded ${counts.rows} rows into raw.${contract.rawTable} as load ${loadId}${rejected}.`,
+      message: `${origin}: loaded ${counts.rows} rows into raw.${contract.rawTable} as load ${loadId}${ragged.length ? ` (${ragged.join(", ")})` : ""}${rejected}.`,
     };
   } catch (error) {
     await client.query("rollback").catch(() => undefined);
@@ -109,7 +113,8 @@ async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number
     ...(batch.forceNotNull.length ? [`force_not_null (${batch.forceNotNull.map(quoteIdent).join(", ")})`] : []),
   ].join(", ");
   const rejects = createWriteStream(spoolFile);
-  const counts = { rows: 0, rejects: 0, firstReject: "" };
+  const counts = { rows: 0, rejects: 0, firstReject: "", trimmed: 0, padded: 0 };
+  const notes = createWriteStream(`${spoolFile}.notes`);
   const progress = showProgress ? new Progress(batch.origin) : undefined;
   const rejectPrefix = `${loadId},${quoteField(contract.rawTable)},${quoteField(batch.origin)},`;
 
@@ -119,6 +124,14 @@ async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number
         counts.rows += chunk.rows;
         progress?.update(counts.rows);
         yield chunk.text;
+        continue;
+      }
+      if (chunk.kind === "note") {
+        if (chunk.note === "trimmed_row") counts.trimmed++;
+        else {
+          counts.padded++;
+          if (!notes.write(`${loadId},${quoteField(contract.rawTable)},${quoteField(chunk.sourceRow)},${quoteField(chunk.note)},${quoteField(chunk.detail)}\n`)) await once(notes, "drain");
+        }
         continue;
       }
       counts.rejects++;
@@ -133,7 +146,14 @@ async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number
   } finally {
     progress?.done();
     rejects.end();
-    await once(rejects, "close");
+    notes.end();
+    await Promise.all([once(rejects, "close"), once(notes, "close")]);
+  }
+  if (counts.padded) {
+    await pipeline(
+      createReadStream(`${spoolFile}.notes`),
+      client.query(copyFrom("copy raw._row_notes (load_id, raw_table, source_row, note, detail) from stdin (format csv)")),
+    );
   }
   if (counts.rejects) {
     await pipeline(

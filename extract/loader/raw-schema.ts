@@ -43,6 +43,19 @@ create table if not exists raw._rejects (
 );
 comment on table raw._rejects is 'Records a load could not use, kept verbatim with their line number and the reason.';
 create index if not exists _rejects_load on raw._rejects (load_id);
+alter table raw._loads add column if not exists rows_trimmed bigint not null default 0;
+alter table raw._loads add column if not exists rows_padded bigint not null default 0;
+comment on column raw._loads.rows_trimmed is 'Rows whose extra trailing fields were all empty (trailing delimiters) and were trimmed.';
+comment on column raw._loads.rows_padded is 'Rows shorter than the header, padded with empty trailing fields (listed in raw._row_notes).';
+create table if not exists raw._row_notes (
+  load_id     bigint not null,
+  raw_table   text not null,
+  source_row  text not null,
+  note        text not null,
+  detail      text not null
+);
+comment on table raw._row_notes is 'Rows that landed with a remark (short_row: padded with empty trailing fields); staging reports them in dq.issues.';
+create index if not exists _row_notes_load on raw._row_notes (load_id);
 create table if not exists raw._sync_state (
   source      text not null,
   entity      text not null,
@@ -70,8 +83,17 @@ ${contract.columns.map((c) => `alter table ${table} add column if not exists ${q
 `;
 }
 
-/** Creates the ledger and the contract's raw table if missing (idempotent; new contract columns are added). */
-export async function ensureRawTables(client: pg.Client, contract: Contract): Promise<void> {
+/**
+ * The ledger and every contract's raw table, so that the models build on a warehouse where
+ * nothing (or only some sources) was ever loaded. Run by `warehouse start` and before Dataform.
+ */
+export async function ensureAllRawTables(client: pg.Client): Promise<void> {
+  const { loadContracts } = await import("../contracts/contracts.ts");
+  await ensureRawTables(client, ...loadContracts());
+}
+
+/** Creates the ledger and the contracts' raw tables if missing (idempotent; new contract columns are added). */
+export async function ensureRawTables(client: pg.Client, ...contracts: Contract[]): Promise<void> {
   // Serialised so that two loaders starting at once do not race on CREATE IF NOT EXISTS.
   await client.query("begin");
   try {
@@ -80,7 +102,7 @@ export async function ensureRawTables(client: pg.Client, contract: Contract): Pr
     const { rows } = await client.query("select to_regnamespace('raw') is not null as present");
     if (!rows[0].present) await client.query("create schema raw");
     await client.query(LEDGER_DDL);
-    await client.query(rawTableDdl(contract));
+    for (const contract of contracts) await client.query(rawTableDdl(contract));
     await client.query("commit");
   } catch (error) {
     await client.query("rollback");

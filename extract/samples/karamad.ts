@@ -26,8 +26,12 @@ export interface KaramadMonthOptions {
   /** "standard" headers, "aliases" (other spellings), or "arabic" letter forms (ي ك) with ZWNJ/space noise. */
   headerStyle?: "standard" | "aliases" | "arabic";
   lineEnding?: "\n" | "\r\n";
-  /** Rows with a wrong number of fields: land in raw._rejects. */
+  /** Rows with an extra field that holds text (an unquoted delimiter in a name): land in raw._rejects. */
   brokenRows?: number;
+  /** Rows cut short after the net amount (the trailing fields missing): padded, a short_row finding, still counted. */
+  shortRows?: number;
+  /** Rows with trailing empty fields (trailing delimiters): trimmed, counted as usual. */
+  trailingRows?: number;
   /** Parseable rows with an impossible date or amount: land in raw, flagged in dq.issues, kept out of canonical. */
   dirtyRows?: number;
   /** Lines whose net differs from gross − discount + tax: land everywhere, flagged in dq.issues. */
@@ -41,6 +45,8 @@ export interface MonthTruth {
   /** Rows that land in the raw table (valid + dirty + inconsistent). */
   rawRows: number;
   rejectedRows: number;
+  shortRows: number;
+  trailingRows: number;
   /** Rows that reach canonical.sales_line. */
   lines: number;
   saleLines: number;
@@ -123,7 +129,7 @@ function isoDay(jy: number, jm: number, jd: number): string {
 export async function writeKaramadMonth(file: string, options: KaramadMonthOptions): Promise<MonthTruth> {
   const {
     jalaliYear: jy, jalaliMonth: jm, lines, seed = jy * 100 + jm, encoding = "utf-8", digits = "latin",
-    delimiter = ",", headerStyle = "standard", lineEnding = "\n", brokenRows = 0, dirtyRows = 0,
+    delimiter = ",", headerStyle = "standard", lineEnding = "\n", brokenRows = 0, shortRows = 0, trailingRows = 0, dirtyRows = 0,
     inconsistentRows = 0, invoicePrefix = `${jy}${String(jm).padStart(2, "0")}`,
   } = options;
   const rand = random(seed);
@@ -151,13 +157,13 @@ export async function writeKaramadMonth(file: string, options: KaramadMonthOptio
   await emit(headers);
 
   const truth: MonthTruth = {
-    file, rawRows: 0, rejectedRows: 0, lines: 0, saleLines: 0, returnLines: 0, dirtyRows: 0, inconsistentRows: 0,
+    file, rawRows: 0, rejectedRows: 0, shortRows: 0, trailingRows: 0, lines: 0, saleLines: 0, returnLines: 0, dirtyRows: 0, inconsistentRows: 0,
     signedNet: 0n, signedGross: 0n, salesNet: 0n, returnsNet: 0n, signedQuantityThousandths: 0n,
     firstDay: "", lastDay: "", netByDay: new Map(),
   };
   // Spread the special rows evenly through the file.
-  const specials: ("broken" | "dirty" | "inconsistent")[] = [
-    ...Array(brokenRows).fill("broken"), ...Array(dirtyRows).fill("dirty"), ...Array(inconsistentRows).fill("inconsistent"),
+  const specials: ("broken" | "short" | "trailing" | "dirty" | "inconsistent")[] = [
+    ...Array(brokenRows).fill("broken"), ...Array(shortRows).fill("short"), ...Array(trailingRows).fill("trailing"), ...Array(dirtyRows).fill("dirty"), ...Array(inconsistentRows).fill("inconsistent"),
   ];
   const specialEvery = specials.length ? Math.max(1, Math.floor(lines / (specials.length + 1))) : Infinity;
 
@@ -194,7 +200,7 @@ export async function writeKaramadMonth(file: string, options: KaramadMonthOptio
         formatAmount(tax, persian), formatAmount(net, persian), branch, salesperson, region,
       ].map((f) => (persian ? toPersianDigits(f) : f));
       if (special === "broken") {
-        await emit(fields.slice(0, 11)); // a truncated row: too few fields
+        await emit([...fields, "سطر اضافه"]); // one field too many, with text in it: a reject
         truth.rejectedRows++;
         continue;
       }
@@ -205,7 +211,15 @@ export async function writeKaramadMonth(file: string, options: KaramadMonthOptio
         truth.dirtyRows++;
         continue;
       }
-      await emit(fields);
+      if (special === "short") {
+        await emit(fields.slice(0, 15)); // branch, salesperson and region cut off: padded as empty
+        truth.shortRows++;
+      } else if (special === "trailing") {
+        await emit([...fields, "", ""]); // trailing delimiters: trimmed
+        truth.trailingRows++;
+      } else {
+        await emit(fields);
+      }
       truth.rawRows++;
       if (special === "inconsistent") truth.inconsistentRows++;
       const sign = isReturn ? -1n : 1n;

@@ -11,7 +11,7 @@ import type { Contract } from "../contracts/contracts.ts";
 import { foldText } from "../contracts/fold.ts";
 import { decodeFile, iconvName, inspectFile, type FileInspection } from "./encoding.ts";
 import { CsvScanner, quoteField, unquoteField, type ScannedRecord } from "./csv-scan.ts";
-import { LoadRefused, type CopyChunk, type RejectedRecord, type SourceBatch } from "./source.ts";
+import { LoadRefused, type CopyChunk, type RejectedRecord, type RowNote, type SourceBatch } from "./source.ts";
 
 const DELIMITERS = [",", ";", "\t"] as const;
 const HEADER_SAMPLE_BYTES = 4 << 20;
@@ -108,17 +108,21 @@ async function batchFor(file: string, contract: Contract, inspection: FileInspec
     throw new LoadRefused(`${label}: the file is empty; export it again from the source.`);
   }
   const sample = await readHeaderSample(file, inspection);
-  const firstLine = sample.slice(0, (sample.indexOf("\n") + 1 || sample.length + 1) - 1);
-  if (!firstLine.trim()) throw new LoadRefused(`${label}: line 1 is empty; the first line must be the header.`);
+  // Some exports (Reckon's) begin with empty lines: the header is the first line with text.
+  const headerStart = /^(?:[ \t]*\r?\n)*/.exec(sample)![0].length;
+  const headerLineNumber = (sample.slice(0, headerStart).match(/\n/g)?.length ?? 0) + 1;
+  const rest = sample.slice(headerStart);
+  const firstLine = rest.slice(0, (rest.indexOf("\n") + 1 || rest.length + 1) - 1).replace(/\r$/, "");
+  if (!firstLine.trim()) throw new LoadRefused(`${label}: the file has no header line (only empty lines); the first line with text must be the header.`);
   if (firstLine.includes("\0")) {
-    throw new LoadRefused(`${label}: line 1 contains NUL bytes, so this is not a text CSV; export it again as CSV (UTF-8).`);
+    throw new LoadRefused(`${label}: line ${headerLineNumber} contains NUL bytes, so this is not a text CSV; export it again as CSV (UTF-8).`);
   }
   const delimiter = detectDelimiter(firstLine);
   let headers: string[];
   try {
     headers = (parseSync(firstLine, { delimiter, relax_column_count: true }) as string[][])[0] ?? [];
   } catch (error) {
-    throw new LoadRefused(`${label}: line 1 (the header) is not valid CSV: ${(error as Error).message}`);
+    throw new LoadRefused(`${label}: line ${headerLineNumber} (the header) is not valid CSV: ${(error as Error).message}`);
   }
   const mapping = mapHeaders(headers, contract, label);
   const warnings = mapping.unknownHeaders.length
@@ -140,6 +144,7 @@ async function batchFor(file: string, contract: Contract, inspection: FileInspec
       mixed_encoding: inspection.mixedEncoding,
       delimiter,
       headers,
+      header_line: headerLineNumber,
       unknown_headers: mapping.unknownHeaders,
     },
     warnings,
@@ -164,30 +169,34 @@ async function* fileChunks(
   headerWidth: number,
   mapping: HeaderMapping,
   loadId: number,
-): AsyncGenerator<CopyChunk | RejectedRecord> {
+): AsyncGenerator<CopyChunk | RejectedRecord | RowNote> {
   const hasExtra = mapping.unknownHeaders.length > 0;
   const scanner = new CsvScanner(delimiter, hasExtra);
   const suffix = `${delimiter}${loadId}${delimiter}`;
   let header = true;
   let out = "";
   let rows = 0;
-  const rejects: RejectedRecord[] = [];
+  const notes: (RejectedRecord | RowNote)[] = [];
 
   const take = (records: ScannedRecord[]) => {
-    for (const record of records) {
+    for (let record of records) {
       if (header) {
         header = false;
         continue;
       }
-      const problem =
+      let problem =
         record.problem ??
-        (record.fields !== headerWidth
-          ? `has ${record.fields} fields but the header has ${headerWidth}`
-          : inspection.mixedEncoding && record.text.includes("\ufffd")
-            ? "is not valid UTF-8 (the file mixes encodings)"
-            : undefined);
+        (inspection.mixedEncoding && record.text.includes("\ufffd") ? "is not valid UTF-8 (the file mixes encodings)" : undefined);
+      if (!problem && record.fields !== headerWidth) {
+        const fitted = fitToHeader(record, headerWidth, delimiter);
+        if (fitted.kind === "reject") problem = fitted.reason;
+        else {
+          notes.push({ kind: "note", note: fitted.kind, sourceRow: String(record.line), detail: `line ${record.line} had ${record.fields} fields, the header ${headerWidth}` });
+          record = fitted.record;
+        }
+      }
       if (problem) {
-        rejects.push({ kind: "reject", sourceRow: String(record.line), raw: record.text.replace(/\0/g, "\u2400"), reason: `line ${record.line} ${problem}` });
+        notes.push({ kind: "reject", sourceRow: String(record.line), raw: record.text.replace(/\0/g, "\u2400"), reason: `line ${record.line} ${problem}` });
         continue;
       }
       out += (hasExtra ? withExtra(record, mapping, delimiter) : record.text) + suffix + record.line + "\n";
@@ -197,7 +206,7 @@ async function* fileChunks(
 
   for await (const piece of decodeFile(file, inspection)) {
     take(scanner.push(piece));
-    yield* rejects.splice(0);
+    yield* notes.splice(0);
     if (out.length >= CHUNK_CHARS) {
       yield { kind: "rows", text: out, rows };
       out = "";
@@ -205,8 +214,38 @@ async function* fileChunks(
     }
   }
   take(scanner.end());
-  yield* rejects.splice(0);
+  yield* notes.splice(0);
   if (rows) yield { kind: "rows", text: out, rows };
+}
+
+/**
+ * Ragged rows, as real exports write them: trailing fields that are all empty (trailing
+ * commas) are trimmed; a short row gets its missing trailing fields as empty (and a note,
+ * so staging reports `short_row`); extra fields with text stay a reject.
+ */
+function fitToHeader(
+  record: ScannedRecord,
+  headerWidth: number,
+  delimiter: string,
+): { kind: "trimmed_row" | "short_row"; record: ScannedRecord } | { kind: "reject"; reason: string } {
+  if (record.fields < headerWidth) {
+    const text = record.text + delimiter.repeat(headerWidth - record.fields);
+    return { kind: "short_row", record: { ...record, text, fields: headerWidth, fieldEnds: fieldEndsOf(text, delimiter) } };
+  }
+  const ends = fieldEndsOf(record.text, delimiter);
+  const keep = ends[headerWidth - 1];
+  const surplus = record.text.slice(keep + 1).split(delimiter);
+  if (surplus.some((field) => unquoteField(field).trim() !== "")) {
+    return { kind: "reject", reason: `has ${record.fields} fields but the header has ${headerWidth}, and the extra fields are not empty` };
+  }
+  const text = record.text.slice(0, keep);
+  return { kind: "trimmed_row", record: { ...record, text, fields: headerWidth, fieldEnds: ends.slice(0, headerWidth) } };
+}
+
+/** Where each field of one record ends (the rare ragged row only: the fast path never splits fields). */
+function fieldEndsOf(text: string, delimiter: string): number[] {
+  const [scanned] = new CsvScanner(delimiter, true).push(text + "\n");
+  return scanned.fieldEnds!;
 }
 
 /** The record with unknown fields cut out and appended as a JSON object (the _extra column). */

@@ -26,6 +26,14 @@ export interface RejectedRecord {
   reason: string;
 }
 
+/** Something about one record that did not stop it from landing (a padded short row), kept for dq. */
+export interface RowNote {
+  kind: "note";
+  note: "short_row" | "trimmed_row";
+  sourceRow: string;
+  detail: string;
+}
+
 /** Complete CSV lines for COPY; each ends with `<delimiter><load id><delimiter><source row>\n`. */
 export interface CopyChunk {
   kind: "rows";
@@ -49,7 +57,7 @@ export interface SourceBatch {
   delimiter: string;
   /** Columns where an empty unquoted field means '' rather than NULL (files keep values verbatim). */
   forceNotNull: string[];
-  chunks(loadId: number): AsyncIterable<CopyChunk | RejectedRecord>;
+  chunks(loadId: number): AsyncIterable<CopyChunk | RejectedRecord | RowNote>;
   /** A cursor the loader writes to raw._sync_state in the same transaction as the rows. */
   syncState?: SyncState;
 }

@@ -24,12 +24,26 @@ export function warehouseUrl(settings: WarehouseSettings = warehouseSettings()):
 
 /** Makes sure a warehouse is reachable, starting the embedded one if needed. */
 export async function ensureWarehouse(log: (line: string) => void, settings = warehouseSettings()): Promise<string> {
+  let url: string;
   if (settings.externalUrl) {
     registerUrlSecret(settings.externalUrl);
-    await checkConnection(settings.externalUrl);
-    return settings.externalUrl;
+    url = settings.externalUrl;
+  } else {
+    url = await startEmbedded(settings, log);
   }
-  return startEmbedded(settings, log);
+  await prepareRawLayer(url);
+  return url;
+}
+
+/** Every contract's raw table exists from the start, so `dataform run` builds with any subset of sources loaded. */
+export async function prepareRawLayer(url: string): Promise<void> {
+  const { ensureAllRawTables } = await import("../loader/raw-schema.ts");
+  const client = await connect(url);
+  try {
+    await ensureAllRawTables(client);
+  } finally {
+    await client.end();
+  }
 }
 
 export function registerUrlSecret(url: string): void {
@@ -59,10 +73,6 @@ export function clientConfig(url: string): pg.ClientConfig {
   return { connectionString: url, application_name: "salesdw" };
 }
 
-async function checkConnection(url: string): Promise<void> {
-  const client = await connect(url);
-  await client.end();
-}
 
 /** host:port/database, with no user or password: safe for messages. */
 export function describeUrl(url: string): string {
