@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option("--rows <table=n,...>", "rows per table instead of the development database's counts, e.g. ClientBankDetails=1000000", commaList)
     .addOption(new Option("--change-tracking <tables>", 'tables with Change Tracking on: "all", "none" or a comma-separated list (default: the client tables and invoice documents)'))
     .option("--fail-login", "refuse every login (as with a wrong password)")
-    .option("--drop-after-rows <n>", "cut the connection once after this many rows of a result", wholeNumber)
+    .option("--drop-after-rows <n>", "cut the connection once, after this many rows have been served", wholeNumber)
     .option("--drop-table <table>", "with --drop-after-rows: only on this table")
     .option("--slow-ms <n>", "wait this long before answering each query", wholeNumber)
     .action(

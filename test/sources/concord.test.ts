@@ -7,6 +7,7 @@ import sql from "mssql";
 import { startConcordSandbox, type ConcordSandbox } from "../../extract/sandbox/concord/sandbox.ts";
 import type { SqlType } from "../../extract/sandbox/tds/types.ts";
 import { asMillisecondDate, canonical, readWithMssql, readWithPytds, readWithTsql, tsqlDatetime, type Endpoint } from "./concord-peers.ts";
+import { freshDatabase, queryRows } from "../support/warehouse.ts";
 
 const trimZeros = (decimal: string) => (decimal.includes(".") ? decimal.replace(/0+$/, "").replace(/\.$/, "") : decimal);
 
@@ -152,6 +153,225 @@ describe("ConcordDb sandbox on the wire", () => {
     } finally {
       await pool.close();
       sandbox.faults.slowQuery = undefined;
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The extractor against the sandbox.
+
+/** What the warehouse should hold for a value the sandbox serves, worked out here independently of the extractor. */
+function landedText(type: SqlType, value: unknown): string | null {
+  if (value === null) return null;
+  const scaled = (v: bigint, scale: number) => {
+    const digits = (v < 0n ? -v : v).toString().padStart(scale + 1, "0");
+    return `${v < 0n ? "-" : ""}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  };
+  switch (type.name) {
+    case "bit":
+      return value ? "1" : "0";
+    case "money":
+      return scaled(value as bigint, 4);
+    case "decimal":
+      return scaled(value as bigint, type.scale);
+    case "varbinary":
+      return "0x" + (value as Buffer).toString("hex").toUpperCase();
+    case "nvarchar":
+      return (value as string).replaceAll("\u0000", "\u2400");
+    default:
+      return String(value);
+  }
+}
+
+describe("ConcordDb extractor", () => {
+  const saved = { ...process.env };
+  afterAll(() => {
+    for (const name of Object.keys(process.env)) if (name.startsWith("CONCORD_")) delete process.env[name];
+    Object.assign(process.env, saved);
+  });
+
+  async function extract(sandbox: ConcordSandbox, url: string, options: Record<string, unknown>) {
+    process.env.CONCORD_URL = sandbox.url;
+    const { pullSources } = await import("../../extract/sources/registry.ts");
+    return pullSources.concord.run(url, { pageSize: 500, ...options });
+  }
+
+  /** The current state of a table in raw: the latest version of each key, deletes removed (what staging's current-state models compute). */
+  async function currentState(url: string, entity: string): Promise<Map<string, Record<string, string | null>>> {
+    const rows = await queryRows<Record<string, string | null>>(
+      url,
+      `select * from (select distinct on (id::numeric) * from raw."concord__${entity}" order by id::numeric, _load_id desc) s where sync_operation <> 'delete'`,
+    );
+    return new Map(rows.map((r) => [r.id!, r]));
+  }
+
+  /** The table as the sandbox holds it, each value as the warehouse should hold it. */
+  function sourceState(sandbox: ConcordSandbox, table: string): Map<string, Record<string, string | null>> {
+    const t = sandbox.db.table(table);
+    const out = new Map<string, Record<string, string | null>>();
+    for (const row of t.scan()) {
+      const record: Record<string, string | null> = {};
+      t.columns.forEach((c, i) => (record[c.name] = landedText(c.type, row[i])));
+      out.set(String(row[0]), record);
+    }
+    return out;
+  }
+
+  function expectSameState(sandbox: ConcordSandbox, table: string, warehouse: Map<string, Record<string, string | null>>) {
+    const source = sourceState(sandbox, table);
+    expect([...warehouse.keys()].sort()).toEqual([...source.keys()].sort());
+    const t = sandbox.db.table(table);
+    const problems: string[] = [];
+    for (const [id, expected] of source) {
+      const got = warehouse.get(id)!;
+      for (const column of t.columns) {
+        const name = columnName(column.name);
+        const want = expected[column.name];
+        const have = got[name];
+        const same = column.type.name === "float" ? (want === null ? have === null : have !== null && !/e/i.test(have) && Number(have) === Number(want)) : have === want;
+        if (!same) problems.push(`${table} ${id} ${column.name}: raw has ${JSON.stringify(have)?.slice(0, 60)}, the source ${JSON.stringify(want)?.slice(0, 60)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  }
+
+  const columnName = (sqlName: string) =>
+    sqlName.replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+
+  it("lands a snapshot with exact values: money and decimal(30,14) as text, datetime2 to 100 ns, GUIDs, binary as hex, NUL characters, long text", async () => {
+    const sandbox = await startConcordSandbox({ sales: 8 });
+    try {
+      const url = await freshDatabase("concord_snapshot");
+      const results = await extract(sandbox, url, { tables: ["Client", "OrganizationClient", "SaleInvoiceDocument", "OrderItem", "ClientType"] });
+      expect(results.map((r) => r.status)).toEqual(["loaded", "loaded", "loaded", "loaded", "loaded"]);
+      for (const [table, entity] of [["Client", "client"], ["OrganizationClient", "organizationclient"], ["SaleInvoiceDocument", "saleinvoicedocument"], ["OrderItem", "orderitem"], ["ClientType", "clienttype"]]) {
+        const state = await currentState(url, entity);
+        expectSameState(sandbox, table, state);
+        for (const row of state.values()) {
+          expect(row.sync_operation).toBe("snapshot");
+          expect(row.sync_row_hash).toMatch(/^[0-9a-f]{32}$/);
+        }
+      }
+      // Tracked tables carry the change-tracking version the snapshot was read at; others the run number.
+      const versions = await queryRows<{ entity: string; v: string }>(url, "select 'client' as entity, max(sync_version) as v from raw.concord__client union all select 'clienttype', max(sync_version) from raw.concord__clienttype order by 1");
+      expect(versions).toEqual([{ entity: "client", v: String(sandbox.db.version) }, { entity: "clienttype", v: "1" }]);
+      // The NUL character is kept visible (PostgreSQL text cannot hold it) and the row says so.
+      const [nul] = await queryRows<{ comment: string; _extra: Record<string, string> }>(url, "select comment, _extra from raw.concord__client where comment like '%\u2400%'");
+      expect(nul).toEqual({ comment: "перший\u2400другий (NUL між словами)", _extra: { "salesdw:nul_replaced": "comment" } });
+      const [long] = await queryRows<{ n: number }>(url, "select max(length(comment)) as n from raw.concord__client");
+      expect(long.n).toBeGreaterThan(4000);
+      const [digits] = await queryRows<{ d: string }>(url, "select price_per_item as d from raw.concord__orderitem order by length(price_per_item) desc limit 1");
+      expect(digits.d.replace(/[-.]/g, "").length).toBeGreaterThanOrEqual(29);
+      // What was sent: keyset pages with server-side conversions; Updated is never a cursor.
+      const sent = sandbox.statements.map((s) => s.sql);
+      expect(sent.some((s) => s.includes("CONVERT(nvarchar(30), [MarginAmount], 2) AS [MarginAmount]") && /WHERE \[ID\] > @after ORDER BY \[ID\]$/.test(s))).toBe(true);
+      expect(sent.some((s) => s.includes("CAST([PricePerItem] AS nvarchar(48)) AS [PricePerItem]"))).toBe(true);
+      expect(sent.some((s) => s.includes("CONVERT(nvarchar(27), [Created], 121) AS [Created]"))).toBe(true);
+      expect(sent.filter((s) => /Updated\]?\s*[><]/i.test(s) || /OFFSET/i.test(s))).toEqual([]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("captures an update that left Updated alone, a soft delete and a hard delete, with change tracking and by comparison", async () => {
+    const sandbox = await startConcordSandbox({});
+    try {
+      const url = await freshDatabase("concord_changes");
+      const tables = ["Client", "ClientType", "ClientSubClient"];
+      expect(sandbox.db.table("Client").changeTracking).toBeDefined();
+      expect(sandbox.db.table("ClientType").changeTracking).toBeUndefined();
+      await extract(sandbox, url, { tables });
+      const client = sandbox.db.table("Client");
+      const before = await currentState(url, "client");
+      client.update(3n, { Name: "ТОВ «Перейменований» (без Updated)" }, { touchUpdated: false });
+      client.softDelete(4n);
+      client.hardDelete(5n);
+      const inserted = client.insert({ Name: "Новий клієнт", IsIndividual: true, IsActive: true, IsSubClient: false, IsBlocked: false, IsTradePoint: false, IsPayForDelivery: false, IsIncotermsElse: false, IsTemporaryClient: false, ClearCartAfterDays: 3, IsFromECommerce: false, IsForRetail: false, IsWorkplace: false, IsNotResident: false, OrderExpireDays: 0 });
+      sandbox.db.table("ClientType").update(1n, { Name: "Покупець (оновлено)" }, { touchUpdated: false });
+      sandbox.db.table("ClientType").softDelete(2n);
+      sandbox.db.table("ClientSubClient").hardDelete(1n);
+
+      const second = await extract(sandbox, url, { tables });
+      expect(second.map((r) => r.message)).toEqual([
+        expect.stringMatching(/dbo\.Client: loaded 4 rows .*changes from change tracking: 1 insert, 2 update, 1 delete/),
+        expect.stringMatching(/dbo\.ClientSubClient: loaded 1 rows .*compared with raw: 1 delete/),
+        expect.stringMatching(/dbo\.ClientType: loaded 2 rows .*compared with raw: 2 update/),
+      ]);
+      const events = await queryRows<Record<string, string | null>>(url, "select id, sync_operation, name, deleted, updated from raw.concord__client where _load_id = (select max(_load_id) from raw.concord__client) order by id::numeric");
+      expect(events).toEqual([
+        { id: "3", sync_operation: "update", name: "ТОВ «Перейменований» (без Updated)", deleted: before.get("3")!.deleted, updated: before.get("3")!.updated },
+        { id: "4", sync_operation: "update", name: before.get("4")!.name, deleted: "1", updated: before.get("4")!.updated },
+        { id: "5", sync_operation: "delete", name: null, deleted: null, updated: null },
+        { id: String(inserted), sync_operation: "insert", name: "Новий клієнт", deleted: "0", updated: expect.any(String) },
+      ]);
+      for (const [table, entity] of [["Client", "client"], ["ClientType", "clienttype"], ["ClientSubClient", "clientsubclient"]]) {
+        expectSameState(sandbox, table, await currentState(url, entity));
+      }
+      // Nothing changed since: nothing lands, the cursors move on.
+      const third = await extract(sandbox, url, { tables });
+      expect(third.map((r) => r.status)).toEqual(["skipped", "skipped", "skipped"]);
+      const cursors = await queryRows<{ entity: string; cursor: { mode: string; version?: string; run: number } }>(url, "select entity, cursor from raw._sync_state where source = 'concord' order by entity");
+      expect(cursors.map((c) => [c.entity, c.cursor.mode, c.cursor.version ?? null, c.cursor.run])).toEqual([
+        ["client", "change_tracking", String(sandbox.db.version), 3],
+        ["clientsubclient", "compare", null, 3],
+        ["clienttype", "compare", null, 3],
+      ]);
+      // Change tracking was read with the saved version, never with Updated.
+      expect(sandbox.statements.some((s) => /FROM CHANGETABLE\(CHANGES \[dbo\]\.\[Client\], @since\)/.test(s.sql) && s.params.get("since")?.value === 1000n)).toBe(true);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("compares in full when the saved change-tracking version is older than the oldest kept, then tracks changes again", async () => {
+    const sandbox = await startConcordSandbox({});
+    try {
+      const url = await freshDatabase("concord_expired");
+      await extract(sandbox, url, { tables: ["Client"] });
+      const client = sandbox.db.table("Client");
+      client.update(6n, { FullName: "Змінено без Updated" }, { touchUpdated: false });
+      client.hardDelete(7n);
+      client.expireChangeTracking();
+      const warnings: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((chunk: string) => (warnings.push(String(chunk)), true)) as typeof process.stderr.write;
+      let second;
+      try {
+        second = await extract(sandbox, url, { tables: ["Client"] });
+      } finally {
+        process.stderr.write = write;
+      }
+      expect(warnings.join("")).toMatch(/dbo\.Client: the saved change-tracking version 1000 is older than the oldest kept \(1002\): the history is gone, so the table is compared in full again/);
+      expect(second[0].message).toMatch(/compared with raw: 1 update, 1 delete; cursor at change-tracking version 1002/);
+      expectSameState(sandbox, "Client", await currentState(url, "client"));
+      client.softDelete(8n);
+      const third = await extract(sandbox, url, { tables: ["Client"] });
+      expect(third[0].message).toMatch(/changes from change tracking: 1 update; cursor at change-tracking version 1003/);
+      expectSameState(sandbox, "Client", await currentState(url, "client"));
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("lands rows of a table that was empty when they appear (decimal(30,14) exact)", async () => {
+    const sandbox = await startConcordSandbox({});
+    try {
+      const url = await freshDatabase("concord_fill");
+      const first = await extract(sandbox, url, { tables: ["OrderItem"] });
+      expect(first[0].message).toMatch(/dbo\.OrderItem: the table is empty/);
+      const items = sandbox.db.table("OrderItem");
+      const base = { OrderID: 1n, ProductID: 42n, Qty: 2.5, IsValidForCurrentSale: true, PricePerItem: 1234567890123456_12345678901234n, OneTimeDiscount: 15n, FromOfferQty: 0, IsFromOffer: false, OrderedQty: 2.5, ExchangeRateAmount: 412_345n, OfferProcessingStatus: 0, UnpackedQty: 0, DiscountAmount: 0n, PricePerItemWithoutVat: -98765432109876_54321098765432n, ReturnedQty: 0, IsFromReSale: false, Vat: 1n, InvoiceDocumentQty: 0.1 + 0.2, IsClosed: false, IsFromShiftedItem: false };
+      items.insert(base);
+      items.insert({ ...base, Comment: "друга позиція", Qty: 1e-7 });
+      const second = await extract(sandbox, url, { tables: ["OrderItem"] });
+      expect(second[0].message).toMatch(/changes from change tracking: 2 insert/);
+      const rows = await queryRows<Record<string, string>>(url, "select price_per_item, price_per_item_without_vat, vat, one_time_discount, exchange_rate_amount, qty, invoice_document_qty from raw.concord__orderitem order by id::numeric");
+      expect(rows).toEqual([
+        { price_per_item: "1234567890123456.12345678901234", price_per_item_without_vat: "-98765432109876.54321098765432", vat: "0.00000000000001", one_time_discount: "0.0015", exchange_rate_amount: "41.2345", qty: "2.5", invoice_document_qty: "0.30000000000000004" },
+        { price_per_item: "1234567890123456.12345678901234", price_per_item_without_vat: "-98765432109876.54321098765432", vat: "0.00000000000001", one_time_discount: "0.0015", exchange_rate_amount: "41.2345", qty: "0.0000001", invoice_document_qty: "0.30000000000000004" },
+      ]);
+    } finally {
+      await sandbox.close();
     }
   });
 });

@@ -19,8 +19,8 @@ export const SANDBOX_NOTICE =
 export interface Faults {
   /** Every login fails (as with a wrong password). */
   failLogin?: boolean;
-  /** Cut the connection after this many rows of a result from the table (any table when omitted); `times` runs, default once. */
-  dropConnection?: { table?: string; afterRows: number; times?: number };
+  /** Cut the connection once this many rows of the table (any table when omitted) have been served, counted across statements; `times` cuts, default one. */
+  dropConnection?: { table?: string; afterRows: number; times?: number; served?: number };
   /** Wait before answering statements on the table (any when omitted); `times` runs, default every time. */
   slowQuery?: { table?: string; ms: number; times?: number };
   /** The login lacks VIEW DATABASE STATE: row counts are refused. */
@@ -63,7 +63,11 @@ export class ConcordBackend implements TdsBackend {
     readonly options: ConcordBackendOptions,
   ) {}
 
+  /** LOGIN7 messages received (a client that refuses to log in sends none). */
+  logins = 0;
+
   login(login: Login7): LoginOutcome {
+    this.logins++;
     const failed = { ok: false as const, error: { number: 18456, state: 1, severity: 14, message: `Login failed for user '${login.userName}'.` } };
     if (this.options.faults.failLogin) return failed;
     if (login.userName !== this.options.user || login.password !== this.options.password) return failed;
@@ -186,9 +190,13 @@ export class ConcordBackend implements TdsBackend {
       let produced = 0;
       for (const { row, change } of source_rows) {
         if (produced >= limit) return;
-        if (drop && produced >= drop.afterRows && (drop.times ?? 1) > 0) {
-          drop.times = (drop.times ?? 1) - 1;
-          throw new DropConnection(`dropped after ${produced} rows of ${table.name}`);
+        if (drop && (drop.times ?? 1) > 0) {
+          if ((drop.served ?? 0) >= drop.afterRows) {
+            drop.times = (drop.times ?? 1) - 1;
+            drop.served = 0;
+            throw new DropConnection(`dropped after ${drop.afterRows} rows of ${table.name}`);
+          }
+          drop.served = (drop.served ?? 0) + 1;
         }
         yield columns.map((c) => c.value(row, change));
         produced++;

@@ -20,16 +20,23 @@ export function indexOfId(id: bigint): number | undefined {
   return Number(id - id / 10n);
 }
 
-/** A small, fast hash-seeded generator (FNV-1a seed, mulberry32 steps): the same key gives the same sequence. */
+function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A small, fast seeded generator (mulberry32): the same seed gives the same sequence. */
 export class Random {
   private state: number;
-  constructor(key: string) {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < key.length; i++) {
-      h ^= key.charCodeAt(i);
-      h = Math.imul(h, 0x01000193);
-    }
-    this.state = h >>> 0;
+  /** From a text key (FNV-1a), or a numeric seed mixed with a row index. */
+  constructor(key: string | number, index = 0) {
+    const seed = typeof key === "string" ? hashKey(key) : key;
+    this.state = (seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0;
+    this.next();
   }
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
@@ -124,17 +131,29 @@ export function ukrainianIban(bankCode: string, account: string): string {
 }
 
 function guidFrom(r: Random): string {
-  const hex = () => r.int(0, 15).toString(16);
-  const part = (n: number) => Array.from({ length: n }, hex).join("");
-  return `${part(8)}-${part(4)}-4${part(3)}-${r.pick(["8", "9", "A", "B"])}${part(3)}-${part(12)}`.toUpperCase();
+  const word = () => Math.floor(r.next() * 0x100000000).toString(16).padStart(8, "0");
+  const hex = word() + word() + word() + word();
+  // Version 4, variant 10xx, as newid() makes them.
+  const variant = "89ab"[parseInt(hex[16], 16) & 3];
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`.toUpperCase();
 }
 
 const BASE_DAY = parseDatetime2("2019-01-01 00:00:00").days;
 
-function timestamp(r: Random, fromDay: number, spanDays: number): string {
+const dayTexts = new Map<number, string>();
+const pad2 = (n: number) => (n < 10 ? "0" : "") + n;
+
+/** A datetime2 text with 7 fractional digits (the date part cached: generating millions of rows must stay cheap). */
+function timestamp(r: Random, fromDay: number, spanDays: number): { day: number; text: string } {
   const day = fromDay + r.int(0, spanDays);
-  const ticks = BigInt(r.int(0, 86_399)) * 10_000_000n + BigInt(r.int(0, 9_999_999));
-  return formatDatetime2({ days: day, ticks });
+  let date = dayTexts.get(day);
+  if (date === undefined) {
+    date = formatDatetime2({ days: day, ticks: 0n }).slice(0, 10);
+    dayTexts.set(day, date);
+  }
+  const seconds = r.int(0, 86_399);
+  const fraction = String(r.int(0, 9_999_999)).padStart(7, "0");
+  return { day, text: `${date} ${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}.${fraction}` };
 }
 
 /** The values an enum column may hold, from its note ("SalePaymentType: 0 Cash, 1 Transfer, …"). */
@@ -149,32 +168,75 @@ export interface GenerationContext {
   rowsOf(table: string): number;
 }
 
-/** One base row of a table: values in column order. */
-export function generateRow(table: TableSpec, index: number, ctx: GenerationContext): SqlValue[] {
-  const id = idOf(index);
-  const values = new Map<string, SqlValue>();
-  const created = timestamp(new Random(`${table.name}:${index}:Created`), BASE_DAY, 2_400);
-  for (const column of table.columns) {
-    values.set(column.name, generateValue(table, column, index, id, created, ctx));
-  }
-  applyRules(table.name, index, values, ctx);
-  return table.columns.map((c) => values.get(c.name) ?? null);
+interface CompiledColumn {
+  spec: ColumnSpec;
+  type: SqlType;
+  seed: number;
+  /** The first nvarchar(max) column carries long values; the first nullable text column the other awkward ones. */
+  long: boolean;
+  awkward: boolean;
+  enumOptions: number[] | undefined;
+  /** How a nullable column comes out NULL now and then. */
+  nullChance: number;
+  text: TextMaker;
 }
 
-function generateValue(table: TableSpec, column: ColumnSpec, index: number, id: bigint, created: string, ctx: GenerationContext): SqlValue {
-  const r = new Random(`${table.name}:${index}:${column.name}`);
-  const type = parseSqlType(column.type);
+interface CompiledTable {
+  columns: CompiledColumn[];
+  position: Map<string, number>;
+  createdSeed: number;
+}
+
+const compiled = new WeakMap<TableSpec, CompiledTable>();
+
+/** What can be worked out once per table (types, seeds, which columns carry the awkward values). */
+function compile(table: TableSpec): CompiledTable {
+  let done = compiled.get(table);
+  if (done) return done;
+  const firstMax = table.columns.find((c) => c.type === "nvarchar(max)");
+  const firstText = table.columns.find((c) => c.nullable && c.type.startsWith("nvarchar"));
+  done = {
+    columns: table.columns.map((spec) => ({
+      spec,
+      type: parseSqlType(spec.type),
+      seed: hashKey(`${table.name}:${spec.name}`),
+      long: spec === firstMax,
+      awkward: spec === firstText,
+      enumOptions: enumValues(spec.note),
+      nullChance: spec.name.endsWith("ID") || spec.name.endsWith("Id") ? 0.25 : 0.12,
+      text: textMaker(spec.name),
+    })),
+    position: new Map(table.columns.map((c, i) => [c.name, i])),
+    createdSeed: hashKey(`${table.name}:Created`),
+  };
+  compiled.set(table, done);
+  return done;
+}
+
+/** One base row of a table: values in column order. */
+export function generateRow(table: TableSpec, index: number, ctx: GenerationContext): SqlValue[] {
+  const t = compile(table);
+  const id = idOf(index);
+  const created = timestamp(new Random(t.createdSeed, index), BASE_DAY, 2_400);
+  const values = t.columns.map((column) => generateValue(column, index, id, created, ctx));
+  applyRules(table.name, index, (name, value) => {
+    const at = t.position.get(name);
+    if (at !== undefined) values[at] = value;
+  }, ctx);
+  return values;
+}
+
+function generateValue(compiledColumn: CompiledColumn, index: number, id: bigint, created: { day: number; text: string }, ctx: GenerationContext): SqlValue {
+  const { spec: column, type } = compiledColumn;
+  const r = new Random(compiledColumn.seed, index);
   const name = column.name;
   if (name === "ID") return id;
-  if (name === "Created") return created;
-  if (name === "Updated") {
-    const start = parseDatetime2(created);
-    return r.chance(0.3) ? created : timestamp(r, start.days + 1, 300);
-  }
+  if (name === "Created") return created.text;
+  if (name === "Updated") return r.chance(0.3) ? created.text : timestamp(r, created.day + 1, 300).text;
   if (name === "Deleted") return index % 11 === 7;
-  const special = type.name === "nvarchar" ? specialText(table, column, index, r) : undefined;
+  const special = compiledColumn.long || compiledColumn.awkward ? specialText(compiledColumn, index, r) : undefined;
   if (special !== undefined) return special;
-  if (column.nullable && r.chance(name.endsWith("ID") || name.endsWith("Id") ? 0.25 : 0.12)) return null;
+  if (column.nullable && r.chance(compiledColumn.nullChance)) return null;
   switch (type.name) {
     case "bigint": {
       if (column.references) {
@@ -185,8 +247,7 @@ function generateValue(table: TableSpec, column: ColumnSpec, index: number, id: 
       return BigInt(r.int(1, 999_999)) * (r.chance(0.05) ? 1_000_000_000n : 1n);
     }
     case "int": {
-      const options = enumValues(column.note);
-      if (options) return r.pick(options);
+      if (compiledColumn.enumOptions) return r.pick(compiledColumn.enumOptions);
       if (/Days|Term/.test(name)) return r.int(0, 60);
       return r.int(0, 10);
     }
@@ -220,9 +281,9 @@ function generateValue(table: TableSpec, column: ColumnSpec, index: number, id: 
       return Buffer.from(Array.from({ length: size }, () => r.int(0, 255)));
     }
     case "datetime2":
-      return timestamp(r, BASE_DAY, 2_600);
+      return timestamp(r, BASE_DAY, 2_600).text;
     case "nvarchar":
-      return fitText(textFor(table, column, index, r), type.length);
+      return fitText(compiledColumn.text(index, r), type.length);
     default:
       return null;
   }
@@ -237,12 +298,10 @@ function fitText(text: string, length: number | "max"): string {
 }
 
 /** The awkward values, in the first (nullable) text columns of a few rows of every table. */
-function specialText(table: TableSpec, column: ColumnSpec, index: number, r: Random): string | undefined {
-  const firstMax = table.columns.find((c) => c.type === "nvarchar(max)");
-  const firstText = table.columns.find((c) => c.nullable && c.type.startsWith("nvarchar"));
-  if (column === firstMax && index % 97 === 1) return longText(r);
-  if (column !== firstText) return undefined;
-  const length = (parseSqlType(column.type) as { length: number | "max" }).length;
+function specialText(column: CompiledColumn, index: number, r: Random): string | undefined {
+  if (column.long && index % 97 === 1) return longText(r);
+  if (!column.awkward) return undefined;
+  const length = (column.type as { length: number | "max" }).length;
   if (index % 53 === 2) return fitText("перший\u0000другий (NUL між словами)", length);
   if (index % 29 === 5) return "";
   const special = (index % 31) - 6;
@@ -250,42 +309,48 @@ function specialText(table: TableSpec, column: ColumnSpec, index: number, r: Ran
   return undefined;
 }
 
-function textFor(table: TableSpec, column: ColumnSpec, index: number, r: Random): string {
-  const name = column.name;
-  if (/^(FirstName)$/.test(name)) return r.pick(FIRST);
-  if (/^(LastName)$/.test(name)) return r.pick(LAST);
-  if (/^(MiddleName)$/.test(name)) return r.pick(["Олексійович", "Іванівна", "Петрович", "Jan"]);
-  if (/^(Name|FullName|SupplierName|Brand|Manufacturer)$/.test(name)) return `${r.pick(COMPANIES)} ${index}`;
-  if (/Manager|ContactName/.test(name)) return `${r.pick(LAST)} ${r.pick(FIRST)}`;
-  if (/City/.test(name)) return r.pick(CITIES);
-  if (/^Country$/.test(name)) return r.pick(COUNTRIES);
-  if (/Address|Street/.test(name)) return `${r.pick(CITIES)}, ${r.pick(STREETS)}, ${r.int(1, 200)}`;
-  if (/HouseNumber/.test(name)) return `${r.int(1, 200)}${r.pick(["", "а", "б", "/2"])}`;
-  if (/ZipCode/.test(name)) return r.digits(5);
-  if (/Email/.test(name)) return `client${index}@example.com.ua`;
-  if (/(Mobile|Fax|SMS|Director|Accountant|Phone)Number/.test(name)) return `+380 ${r.digits(2)} ${r.digits(3)} ${r.digits(4)}`;
-  if (/^(TIN|USREOU|NIP)$/.test(name)) return r.digits(name === "NIP" ? 10 : 8);
-  if (name === "Swift") return r.pick(["PBANUA2X", "AVALUAUK", "BPKOPLPW", "UNJSUAUK"]);
-  if (name === "BranchCode") return r.digits(6);
-  if (name === "CultureCode") return r.pick(["uk", "ru", "pl", "en"]);
-  if (/^(Number|ClientNumber)$/.test(name)) return `${r.pick(["СФ", "РН", "FV"])}-${String(index).padStart(6, "0")}`;
-  if (name === "SupplierCode" || name === "OriginalRegionCode") return r.digits(4);
-  if (name === "Key") return `ключ-${r.digits(6)}`;
-  if (name === "ICQ") return r.digits(9);
-  if (name === "ShoppingCartJson") return JSON.stringify({ items: [{ product: r.int(1, 999), qty: r.int(1, 9), note: sentence(r, 3) }] });
-  if (/Url/.test(name)) return `https://files.example.com/${r.digits(6)}/документ.pdf`;
-  if (/FileName|GeneratedName/.test(name)) return `накладна_${r.digits(5)}.pdf`;
-  if (name === "ContentType") return "application/pdf";
-  if (name === "TTN") return r.digits(14);
-  if (name === "ItemNo" || name === "StockNo") return `${r.pick(["A", "B", "Ż"])}-${r.digits(5)}`;
-  if (name === "Lable") return `Мітка ${index}`;
-  if (name === "Value") return r.pick(["так", "ні", "tak", "да", sentence(r, 2)]);
-  return sentence(r, r.int(2, 8));
+type TextMaker = (index: number, r: Random) => string;
+
+/** The kind of text a column holds, by its name; worked out once per column. */
+function textMaker(name: string): TextMaker {
+  if (name === "FirstName") return (_, r) => r.pick(FIRST);
+  if (name === "LastName") return (_, r) => r.pick(LAST);
+  if (name === "MiddleName") return (_, r) => r.pick(["Олексійович", "Іванівна", "Петрович", "Jan"]);
+  if (/^(Name|FullName|SupplierName|Brand|Manufacturer)$/.test(name)) return (i, r) => `${r.pick(COMPANIES)} ${i}`;
+  if (/Manager|ContactName/.test(name)) return (_, r) => `${r.pick(LAST)} ${r.pick(FIRST)}`;
+  if (/City/.test(name)) return (_, r) => r.pick(CITIES);
+  if (name === "Country") return (_, r) => r.pick(COUNTRIES);
+  if (/Address|Street/.test(name)) return (_, r) => `${r.pick(CITIES)}, ${r.pick(STREETS)}, ${r.int(1, 200)}`;
+  if (/HouseNumber/.test(name)) return (_, r) => `${r.int(1, 200)}${r.pick(["", "а", "б", "/2"])}`;
+  if (/ZipCode/.test(name)) return (_, r) => r.digits(5);
+  if (/Email/.test(name)) return (i) => `client${i}@example.com.ua`;
+  if (/(Mobile|Fax|SMS|Director|Accountant|Phone)Number/.test(name)) return (_, r) => `+380 ${r.digits(2)} ${r.digits(3)} ${r.digits(4)}`;
+  if (/^(TIN|USREOU)$/.test(name)) return (_, r) => r.digits(8);
+  if (name === "NIP") return (_, r) => r.digits(10);
+  if (name === "Swift") return (_, r) => r.pick(["PBANUA2X", "AVALUAUK", "BPKOPLPW", "UNJSUAUK"]);
+  if (name === "BranchCode") return (_, r) => r.digits(6);
+  if (name === "CultureCode") return (_, r) => r.pick(["uk", "ru", "pl", "en"]);
+  if (/^(Number|ClientNumber)$/.test(name)) return (i, r) => `${r.pick(["СФ", "РН", "FV"])}-${String(i).padStart(6, "0")}`;
+  if (name === "SupplierCode" || name === "OriginalRegionCode") return (_, r) => r.digits(4);
+  if (name === "Key") return (_, r) => `ключ-${r.digits(6)}`;
+  if (name === "ICQ") return (_, r) => r.digits(9);
+  if (name === "ShoppingCartJson") return (_, r) => JSON.stringify({ items: [{ product: r.int(1, 999), qty: r.int(1, 9), note: sentence(r, 3) }] });
+  if (/Url/.test(name)) return (_, r) => `https://files.example.com/${r.digits(6)}/документ.pdf`;
+  if (/FileName|GeneratedName/.test(name)) return (_, r) => `накладна_${r.digits(5)}.pdf`;
+  if (name === "ContentType") return () => "application/pdf";
+  if (name === "TTN") return (_, r) => r.digits(14);
+  if (name === "ItemNo" || name === "StockNo") return (_, r) => `${r.pick(["A", "B", "Ż"])}-${r.digits(5)}`;
+  if (name === "Lable") return (i) => `Мітка ${i}`;
+  if (name === "Value") return (_, r) => r.pick(["так", "ні", "tak", "да", sentence(r, 2)]);
+  return (_, r) => sentence(r, r.int(2, 8));
 }
 
+const RULE_SEED = hashKey("rules");
+
 /** Relations the models rely on, beyond random references. */
-function applyRules(table: string, index: number, v: Map<string, SqlValue>, ctx: GenerationContext): void {
-  const r = new Random(`${table}:${index}:rules`);
+function applyRules(table: string, index: number, set: (column: string, value: SqlValue) => void, ctx: GenerationContext): void {
+  const v = { set };
+  const r = new Random(RULE_SEED, index);
   switch (table) {
     case "Client": {
       const subClient = index % 5 === 0;

@@ -30,6 +30,8 @@ export interface ConcordSandbox {
   url: string;
   /** Every statement received, in order (what the extractor sent). */
   statements: { sql: string; params: Map<string, ParamValue> }[];
+  /** Logins attempted (LOGIN7 messages received). */
+  readonly logins: number;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,9 @@ export async function startConcordSandbox(options: ConcordSandboxOptions = {}): 
     password,
     url,
     statements,
+    get logins() {
+      return backend.logins;
+    },
     close: () => server.close(),
   };
 }

@@ -156,8 +156,8 @@ function describe(result: LoadResult, records: number, mode: string, counts: Rec
     return { ...result, status: "skipped", message: `${result.origin}: ${what}; cursor at ${where}.` };
   }
   const parts = (Object.entries(counts) as [Operation, number][]).filter(([, n]) => n).map(([op, n]) => `${n} ${op}`);
-  const how = mode === "changes" ? "changes from change tracking" : mode === "snapshot" ? "snapshot" : "compared with raw";
-  return { ...result, message: `${result.message.replace(/\.$/, "")} (${how}: ${parts.join(", ")}; cursor at ${where}).` };
+  const how = mode === "snapshot" ? `a snapshot of ${records} rows` : `${mode === "changes" ? "changes from change tracking" : "compared with raw"}: ${parts.join(", ")}`;
+  return { ...result, message: `${result.message.replace(/\.$/, "")} (${how}; cursor at ${where}).` };
 }
 
 /** Text values of one source row in contract order, its `_extra`, and its hash. */
