@@ -7,7 +7,7 @@ import sql from "mssql";
 import { startConcordSandbox, type ConcordSandbox } from "../../extract/sandbox/concord/sandbox.ts";
 import type { SqlType } from "../../extract/sandbox/tds/types.ts";
 import { asMillisecondDate, canonical, readWithMssql, readWithPytds, readWithTsql, tsqlDatetime, type Endpoint } from "./concord-peers.ts";
-import { freshDatabase, queryRows } from "../support/warehouse.ts";
+import { freshDatabase, queryRows, runCli } from "../support/warehouse.ts";
 
 const trimZeros = (decimal: string) => (decimal.includes(".") ? decimal.replace(/0+$/, "").replace(/\.$/, "") : decimal);
 
@@ -370,6 +370,114 @@ describe("ConcordDb extractor", () => {
         { price_per_item: "1234567890123456.12345678901234", price_per_item_without_vat: "-98765432109876.54321098765432", vat: "0.00000000000001", one_time_discount: "0.0015", exchange_rate_amount: "41.2345", qty: "2.5", invoice_document_qty: "0.30000000000000004" },
         { price_per_item: "1234567890123456.12345678901234", price_per_item_without_vat: "-98765432109876.54321098765432", vat: "0.00000000000001", one_time_discount: "0.0015", exchange_rate_amount: "41.2345", qty: "0.0000001", invoice_document_qty: "0.30000000000000004" },
       ]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("discovers every table with rows, key, change tracking and contract; a changed type fails that table, an added column warns and lands in _extra", async () => {
+    const sandbox = await startConcordSandbox({});
+    try {
+      const url = await freshDatabase("concord_drift");
+      const env = { WAREHOUSE_URL: url, CONCORD_URL: sandbox.url };
+      const first = await runCli(["extract", "concord", "--discover", "--json"], env);
+      expect(first.stderr).toBe("");
+      expect(first.code).toBe(0);
+      const { tables } = JSON.parse(first.stdout) as { tables: { table: string; approximate_rows: number; primary_key: string[]; change_tracking: boolean; contract: string; status: string; phase: number }[] };
+      expect(tables).toHaveLength(32);
+      expect(tables.every((t) => t.status === "ok" && t.primary_key.join() === "ID" && t.contract === `contracts/concord/${t.table.toLowerCase()}.yaml`)).toBe(true);
+      expect(tables.find((t) => t.table === "ClientBankDetails")).toMatchObject({ approximate_rows: 10803, change_tracking: false, phase: 1 });
+      expect(tables.find((t) => t.table === "Client")).toMatchObject({ approximate_rows: 20, change_tracking: true });
+      expect(tables.filter((t) => t.phase === 1).length).toBe(16);
+
+      sandbox.db.table("Client").changeColumnType("Name", "int");
+      sandbox.db.table("RetailClient").addColumn({ name: "Nickname", type: "nvarchar(50)", nullable: true }, (id) => `нік-${id}`);
+      const second = await runCli(["extract", "concord", "--discover"], env);
+      expect(second.code).toBe(1);
+      expect(second.stdout).toMatch(/^Client +20 +ID +on \(min 1000\) +1 +contracts\/concord\/client\.yaml +fails$/m);
+      expect(second.stdout).toMatch(/^RetailClient +253 .* warning$/m);
+      expect(second.stdout).toMatch(/column Name is now int \(integer\) but contracts\/concord\/client\.yaml says text/);
+      expect(second.stdout).toMatch(/dbo\.RetailClient: 1 column\(s\) not in contracts\/concord\/retailclient\.yaml, kept in _extra: Nickname/);
+
+      const run = await runCli(["extract", "concord", "--tables", "Client,RetailClient"], env);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/error: concord:dbo\.Client: column Name is now int \(integer\) but contracts\/concord\/client\.yaml says text\. Nothing of this table was read\./);
+      expect(run.stderr).toMatch(/warning: dbo\.RetailClient: 1 column\(s\) not in contracts\/concord\/retailclient\.yaml, kept in _extra: Nickname/);
+      expect(run.stdout).toMatch(/1 loaded, 0 already loaded, 1 failed\./);
+      const extra = await queryRows<{ id: string; nick: string }>(url, "select id, _extra->>'Nickname' as nick from raw.concord__retailclient order by id::numeric limit 2");
+      expect(extra).toEqual([{ id: "1", nick: "нік-1" }, { id: "2", nick: "нік-2" }]);
+      const ledger = await queryRows<{ raw_table: string; status: string; unknown: unknown }>(url, "select raw_table, status, details->'unknown_headers' as unknown from raw._loads order by load_id");
+      expect(ledger).toEqual([
+        { raw_table: "concord__client", status: "failed", unknown: null },
+        { raw_table: "concord__retailclient", status: "loaded", unknown: ["Nickname"] },
+      ]);
+      expect(await queryRows(url, "select * from raw.concord__client")).toEqual([]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("a connection dropped mid-snapshot lands nothing of that table and moves no cursor; the other tables land; the re-run completes", async () => {
+    const sandbox = await startConcordSandbox({});
+    try {
+      const url = await freshDatabase("concord_drop");
+      const env = { WAREHOUSE_URL: url, CONCORD_URL: sandbox.url };
+      sandbox.faults.dropConnection = { table: "ClientBankDetails", afterRows: 5_000 };
+      const first = await runCli(["extract", "concord", "--tables", "ClientBankDetails,ClientType", "--page-size", "2000"], env);
+      expect(first.code).toBe(1);
+      expect(first.stderr).toMatch(/error: concord:dbo\.ClientBankDetails: reading from ConcordDb failed \(.+\); nothing from this table was kept and its cursor did not move\. Run the same command again\./);
+      expect(first.stdout).toMatch(/concord:dbo\.ClientType: loaded 2 rows/);
+      // The fault hit the third page: two pages had been read and spooled, none of it landed.
+      expect(sandbox.statements.filter((s) => s.sql.includes("FROM [dbo].[ClientBankDetails]")).length).toBe(3);
+      expect(await queryRows(url, "select * from raw.concord__clientbankdetails")).toEqual([]);
+      expect(await queryRows(url, "select entity from raw._sync_state order by entity")).toEqual([{ entity: "clienttype" }]);
+      const [failed] = await queryRows<{ status: string; message: string }>(url, "select status, message from raw._loads where raw_table = 'concord__clientbankdetails'");
+      expect(failed.status).toBe("failed");
+
+      const second = await runCli(["extract", "concord", "--tables", "ClientBankDetails,ClientType", "--page-size", "2000"], env);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/concord:dbo\.ClientBankDetails: loaded 10803 rows .*a snapshot of 10803 rows/);
+      expect(second.stdout).toMatch(/concord:dbo\.ClientType: no changes/);
+      expectSameState(sandbox, "ClientBankDetails", await currentState(url, "clientbankdetails"));
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("never prints the password; wrong credentials give one line; no login is sent when the server would not encrypt", async () => {
+    const canary = "Concord-Canary/Pa55:w@rd-9d2e";
+    const sandbox = await startConcordSandbox({ password: canary });
+    try {
+      const url = await freshDatabase("concord_secrets");
+      const parts = { CONCORD_URL: "", CONCORD_SERVER: "127.0.0.1", CONCORD_PORT: String(sandbox.port), CONCORD_USER: sandbox.user, CONCORD_ENCRYPT: "false" };
+      const runs = {
+        good: await runCli(["extract", "concord", "--tables", "ClientType"], { WAREHOUSE_URL: url, CONCORD_URL: sandbox.url }),
+        parts: await runCli(["extract", "concord", "--tables", "ClientType", "--discover"], { WAREHOUSE_URL: url, ...parts, CONCORD_PASSWORD: canary }),
+        wrong: await runCli(["extract", "concord", "--tables", "ClientType"], { WAREHOUSE_URL: url, ...parts, CONCORD_PASSWORD: `${canary}-wrong` }),
+        closed: await runCli(["extract", "concord"], { WAREHOUSE_URL: url, ...parts, CONCORD_PORT: "1", CONCORD_PASSWORD: canary }),
+      };
+      const loginsBefore = sandbox.logins;
+      const encrypted = await runCli(["extract", "concord", "--discover"], { WAREHOUSE_URL: url, CONCORD_URL: sandbox.url.replace("encrypt=false", "encrypt=true") });
+      expect(sandbox.logins).toBe(loginsBefore);
+      for (const run of [...Object.values(runs), encrypted]) {
+        for (const text of [run.stdout, run.stderr]) {
+          expect(text).not.toContain(canary);
+          expect(text).not.toContain(encodeURIComponent(canary));
+        }
+      }
+      expect(runs.good.code).toBe(0);
+      expect(runs.parts.code).toBe(0);
+      expect(runs.wrong.code).toBe(1);
+      expect(runs.wrong.stderr.trim().split("\n")).toEqual([
+        `error: ConcordDb at 127.0.0.1:${sandbox.port}/ConcordDb: login failed for user 'concord_reader' (Login failed for user 'concord_reader'.). Check CONCORD_USER and CONCORD_PASSWORD.`,
+      ]);
+      expect(runs.closed.code).toBe(1);
+      expect(runs.closed.stderr).toMatch(/^error: ConcordDb at 127\.0\.0\.1:1\/ConcordDb: cannot connect/);
+      expect(encrypted.code).toBe(1);
+      expect(encrypted.stderr).toMatch(/does not offer encryption, so the password would travel in clear/);
+      const stored = await queryRows<{ text: string }>(url, "select coalesce(message, '') || details::text as text from raw._loads union all select cursor::text from raw._sync_state");
+      expect(stored.length).toBeGreaterThan(0);
+      for (const row of stored) expect(row.text).not.toContain(canary);
     } finally {
       await sandbox.close();
     }
