@@ -8,6 +8,7 @@ import { startConcordSandbox, type ConcordSandbox } from "../../extract/sandbox/
 import type { SqlType } from "../../extract/sandbox/tds/types.ts";
 import { asMillisecondDate, canonical, readWithMssql, readWithPytds, readWithTsql, tsqlDatetime, type Endpoint } from "./concord-peers.ts";
 import { freshDatabase, queryRows, runCli } from "../support/warehouse.ts";
+import { dataform } from "../../extract/dataform.ts";
 
 const trimZeros = (decimal: string) => (decimal.includes(".") ? decimal.replace(/0+$/, "").replace(/\.$/, "") : decimal);
 
@@ -482,4 +483,87 @@ describe("ConcordDb extractor", () => {
       await sandbox.close();
     }
   });
+
+  it("builds dw.dim_client and the invoice and sale-line facts with the figures the sandbox data gives, on empty sales tables and once they fill", async () => {
+    const sandbox = await startConcordSandbox({});
+    try {
+      const url = await freshDatabase("concord_models");
+      const tables = ["Client", "RetailClient", "OrganizationClient", "ClientAgreement", "ClientInRole", "ClientType", "ClientTypeRole", "ClientSubClient", "OrganizationClientAgreement", "SaleInvoiceDocument", "SaleInvoiceNumber", "Sale", "Order", "OrderItem"];
+      await extract(sandbox, url, { tables });
+      sandbox.db.table("Client").softDelete(1n);
+      sandbox.db.table("Client").hardDelete(2n);
+      sandbox.db.table("SaleInvoiceDocument").hardDelete(3n);
+      sandbox.db.table("RetailClient").softDelete(4n);
+      await extract(sandbox, url, { tables });
+      const build = async () => {
+        const run = await dataform("run", url, ["--tags", "concord", "--include-deps"]);
+        expect(run.failedActions).toEqual([]);
+        expect(run.assertionsFailed).toEqual([]);
+        expect(run.code).toBe(0);
+      };
+      await build();
+
+      // The test's own figures, from the rows the sandbox holds.
+      const rows = (table: string) => {
+        const t = sandbox.db.table(table);
+        return [...t.scan()].map((row) => Object.fromEntries(t.columns.map((c, i) => [c.name, row[i]])) as Record<string, any>);
+      };
+      const live = (table: string) => rows(table).filter((r) => !r.Deleted);
+      const typeName = new Map(live("ClientType").map((t) => [String(t.ID), t.Name]));
+      const roleOf = new Map(live("ClientInRole").map((r) => [String(r.ClientID), typeName.get(String(r.ClientTypeID)) ?? null]));
+      const agreements = new Map<string, number>();
+      for (const a of live("ClientAgreement")) agreements.set(String(a.ClientID), (agreements.get(String(a.ClientID)) ?? 0) + 1);
+      const roots = new Map(live("ClientSubClient").map((l) => [String(l.SubClientID), String(l.RootClientID)]));
+      const expected = [
+        ...live("Client").map((c) => ({ kind: "client", id: String(c.ID), type: roleOf.get(String(c.ID)) ?? null, agreements: agreements.get(String(c.ID)) ?? 0, parent: roots.get(String(c.ID)) ?? (c.MainClientID === null ? null : String(c.MainClientID)) })),
+        ...live("RetailClient").map((c) => ({ kind: "retail", id: String(c.ID), type: null, agreements: 0, parent: null })),
+        ...live("OrganizationClient").map((c) => ({ kind: "organization", id: String(c.ID), type: null, agreements: live("OrganizationClientAgreement").filter((a) => a.OrganizationClientID === c.ID).length, parent: null })),
+      ].sort((a, b) => (a.kind + a.id.padStart(9, "0") < b.kind + b.id.padStart(9, "0") ? -1 : 1));
+      const dim = await queryRows<{ kind: string; id: string; type: string | null; agreements: number; parent: string | null }>(
+        url,
+        `select d.client_kind as kind, d.source_id::text as id, d.client_type as type, d.agreement_count::int as agreements, p.source_id::text as parent
+         from dw.dim_client d left join (select distinct on (source_id) source_id, md5('concord|client|' || source_id) as key from dw.dim_client) p on p.key = d.parent_client_key
+         order by d.client_kind || lpad(d.source_id::text, 9, '0')`,
+      );
+      // A parent that is no longer a client (deleted) still has a key, but no row to find.
+      const present = new Set(expected.filter((e) => e.kind === "client").map((e) => e.id));
+      expect(dim).toEqual(expected.map((e) => ({ ...e, parent: e.parent && present.has(e.parent) ? e.parent : null })));
+      expect(dim.some((d) => d.kind === "client" && d.id === "1")).toBe(false);
+      expect(dim.some((d) => d.kind === "client" && d.id === "2")).toBe(false);
+
+      const documents = live("SaleInvoiceDocument");
+      const vat = documents.reduce((sum, d) => sum + (d.Vat as bigint), 0n);
+      const shippingEur = documents.reduce((sum, d) => sum + (d.ShippingAmountEur as bigint), 0n);
+      const money = (v: bigint) => `${v < 0n ? "-" : ""}${(v < 0n ? -v : v) / 10_000n}.${String((v < 0n ? -v : v) % 10_000n).padStart(4, "0")}`;
+      expect(await queryRows(url, "select count(*)::int as n, sum(vat_amount)::text as vat, sum(shipping_amount_eur)::text as eur, min(currency) as currency, max(eur_currency) as eur_currency, count(invoice_number)::int as numbered from dw.fct_concord_invoice")).toEqual([
+        { n: documents.length, vat: money(vat), eur: money(shippingEur), currency: "UAH", eur_currency: "EUR", numbered: 0 },
+      ]);
+      expect(await queryRows(url, "select count(*)::int as n from dw.fct_concord_sale_line")).toEqual([{ n: 0 }]);
+
+      // The sales tables fill: an order, its sale on invoice document 1 with number 1, three items.
+      const order = sandbox.db.table("Order").insert({ OrderSource: 1, ClientAgreementID: 1n, OrderStatus: 1, IsMerged: false });
+      const saleValues: Record<string, unknown> = { ClientAgreementID: 1n, OrderID: order, BaseLifeCycleStatusID: 1n, BaseSalePaymentStatusID: 1n, SaleInvoiceDocumentID: 1n, SaleInvoiceNumberID: 1n, CashOnDeliveryAmount: 0n, ShippingAmount: 0n, ShippingAmountEur: 0n, ExpiredDays: 0 };
+      for (const c of sandbox.db.table("Sale").columns) if (c.type.name === "bit" && !(c.name in saleValues) && c.name !== "Deleted") saleValues[c.name] = false;
+      sandbox.db.table("Sale").insert(saleValues as never);
+      const item = { OrderID: order, ProductID: 7n, IsValidForCurrentSale: true, OneTimeDiscount: 0n, FromOfferQty: 0, IsFromOffer: false, OrderedQty: 0, ExchangeRateAmount: 412_345n, OfferProcessingStatus: 0, UnpackedQty: 0, DiscountAmount: 0n, ReturnedQty: 0, IsFromReSale: false, Vat: 0n, InvoiceDocumentQty: 0, IsClosed: false, IsFromShiftedItem: false };
+      const lines = [
+        { Qty: 2, PricePerItem: 1234567890123456_12345678901234n, PricePerItemWithoutVat: 1n },
+        { Qty: 0.5, PricePerItem: 10_00000000000000n, PricePerItemWithoutVat: 1n },
+        { Qty: 3, PricePerItem: 7_50000000000000n, PricePerItemWithoutVat: 1n },
+      ];
+      for (const line of lines) sandbox.db.table("OrderItem").insert({ ...item, ...line });
+      await extract(sandbox, url, { tables: ["Sale", "Order", "OrderItem"] });
+      await build();
+      const number = live("SaleInvoiceNumber").find((n) => n.ID === 1n)!.Number;
+      const client = live("ClientAgreement").find((a) => a.ID === 1n)!.ClientID;
+      expect(await queryRows(url, "select count(*)::int as n, sum(quantity)::text as qty, max(unit_price)::text as top_price, min(invoice_number) as number, count(distinct client_key)::int as clients, count(currency)::int as currencies from dw.fct_concord_sale_line")).toEqual([
+        { n: 3, qty: "5.5", top_price: "1234567890123456.12345678901234", number, clients: 1, currencies: 0 },
+      ]);
+      expect(await queryRows(url, "select invoice_number, client_key = md5('concord|client|' || $1::text) as right_client, sale_count::int from dw.fct_concord_invoice where document_id = 1", [String(client)])).toEqual([
+        { invoice_number: number, right_client: true, sale_count: 1 },
+      ]);
+    } finally {
+      await sandbox.close();
+    }
+  }, 900_000);
 });
