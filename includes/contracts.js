@@ -20,7 +20,7 @@ module.exports = {
         "name": "comment",
         "type": "text",
         "required": false,
-        "description": "nvarchar(max)."
+        "description": "nvarchar(max). Free text; can exceed 8 KB."
       },
       {
         "name": "created",
@@ -44,13 +44,13 @@ module.exports = {
         "name": "tin",
         "type": "text",
         "required": false,
-        "description": "nvarchar(30)."
+        "description": "nvarchar(30). Individual taxpayer number (РНОКПП) of a person."
       },
       {
         "name": "usreou",
         "type": "text",
         "required": false,
-        "description": "nvarchar(30)."
+        "description": "nvarchar(30). Company code in the Ukrainian state register (ЄДРПОУ)."
       },
       {
         "name": "updated",
@@ -128,7 +128,7 @@ module.exports = {
         "name": "client_number",
         "type": "text",
         "required": false,
-        "description": "nvarchar(max)."
+        "description": "nvarchar(max). Client code in the ERP; not unique there (duplicates are reported in dq)."
       },
       {
         "name": "sroi",
@@ -140,13 +140,13 @@ module.exports = {
         "name": "name",
         "type": "text",
         "required": false,
-        "description": "nvarchar(150)."
+        "description": "nvarchar(150). Short name as the sales staff use it."
       },
       {
         "name": "full_name",
         "type": "text",
         "required": false,
-        "description": "nvarchar(200)."
+        "description": "nvarchar(200). Registered full name."
       },
       {
         "name": "is_individual",
@@ -170,7 +170,7 @@ module.exports = {
         "name": "is_sub_client",
         "type": "boolean",
         "required": false,
-        "description": "bit not null."
+        "description": "bit not null. A sub-client of another client (see MainClientID and ClientSubClient)."
       },
       {
         "name": "abbreviation",
@@ -296,7 +296,7 @@ module.exports = {
         "name": "source_fenix_id",
         "type": "text",
         "required": false,
-        "description": "varbinary(16). Hex, 0x-prefixed."
+        "description": "varbinary(16). Id in the legacy Fenix system. Hex, 0x-prefixed."
       },
       {
         "name": "house_number",
@@ -362,7 +362,7 @@ module.exports = {
         "name": "source_amg_id",
         "type": "text",
         "required": false,
-        "description": "varbinary(16). Hex, 0x-prefixed."
+        "description": "varbinary(16). Id in the legacy AMG system. Hex, 0x-prefixed."
       },
       {
         "name": "source_fenix_code",
@@ -386,7 +386,7 @@ module.exports = {
         "name": "main_client_id",
         "type": "integer",
         "required": false,
-        "description": "bigint. References Client.ID."
+        "description": "bigint. The main client of a sub-client. References Client.ID."
       },
       {
         "name": "order_expire_days",
@@ -475,7 +475,7 @@ module.exports = {
         "name": "current_amount",
         "type": "decimal",
         "required": false,
-        "description": "money not null. Text with all 4 decimals (converted by the server)."
+        "description": "money not null. Current amount of the agreement, in the agreement's currency (Agreement → Currency, not synced). Text with all 4 decimals (converted by the server)."
       },
       {
         "name": "original_client_amg_code",
@@ -528,7 +528,7 @@ module.exports = {
         "name": "account_number",
         "type": "text",
         "required": false,
-        "description": "nvarchar(max)."
+        "description": "nvarchar(max). Account number as typed in. Masked before it reaches mart."
       },
       {
         "name": "created",
@@ -617,7 +617,7 @@ module.exports = {
         "name": "ibanno",
         "type": "text",
         "required": false,
-        "description": "nvarchar(max)."
+        "description": "nvarchar(max). IBAN as typed in; not validated by the application (dq checks ISO 13616). Masked before it reaches mart."
       },
       {
         "name": "net_uid",
@@ -801,7 +801,7 @@ module.exports = {
         "name": "client_id",
         "type": "integer",
         "required": false,
-        "description": "bigint not null. References Client.ID."
+        "description": "bigint not null. One row per client (a unique index in ConcordDb). References Client.ID."
       },
       {
         "name": "sync_operation",
@@ -860,13 +860,13 @@ module.exports = {
         "name": "root_client_id",
         "type": "integer",
         "required": false,
-        "description": "bigint not null. References Client.ID."
+        "description": "bigint not null. The main client. References Client.ID."
       },
       {
         "name": "sub_client_id",
         "type": "integer",
         "required": false,
-        "description": "bigint not null. References Client.ID."
+        "description": "bigint not null. The sub-client. References Client.ID."
       },
       {
         "name": "updated",
@@ -1370,7 +1370,7 @@ module.exports = {
         "name": "qty",
         "type": "decimal",
         "required": false,
-        "description": "float not null."
+        "description": "float not null. Quantity ordered (float)."
       },
       {
         "name": "user_id",
@@ -1400,7 +1400,7 @@ module.exports = {
         "name": "price_per_item",
         "type": "decimal",
         "required": false,
-        "description": "decimal(30,14) not null. Exact text from the server (a double would lose digits)."
+        "description": "decimal(30,14) not null. Price per item in the agreement's currency. Exact text from the server (a double would lose digits)."
       },
       {
         "name": "one_time_discount",
@@ -1615,13 +1615,13 @@ module.exports = {
         "name": "nip",
         "type": "text",
         "required": false,
-        "description": "nvarchar(100)."
+        "description": "nvarchar(100). Polish tax identification number."
       },
       {
         "name": "margin_amount",
         "type": "decimal",
         "required": false,
-        "description": "money not null. Text with all 4 decimals (converted by the server)."
+        "description": "money not null. Margin agreed with the organisation. Text with all 4 decimals (converted by the server)."
       },
       {
         "name": "sync_operation",
@@ -2196,7 +2196,7 @@ module.exports = {
         "name": "order_id",
         "type": "integer",
         "required": false,
-        "description": "bigint not null. References Order.ID."
+        "description": "bigint not null. The order this sale came from (one sale per order). References Order.ID."
       },
       {
         "name": "updated",
@@ -2274,19 +2274,19 @@ module.exports = {
         "name": "sale_invoice_document_id",
         "type": "integer",
         "required": false,
-        "description": "bigint. References SaleInvoiceDocument.ID."
+        "description": "bigint. The invoice document of the sale. References SaleInvoiceDocument.ID."
       },
       {
         "name": "sale_invoice_number_id",
         "type": "integer",
         "required": false,
-        "description": "bigint. References SaleInvoiceNumber.ID."
+        "description": "bigint. The printed invoice number of the sale. References SaleInvoiceNumber.ID."
       },
       {
         "name": "changed_to_invoice",
         "type": "timestamp",
         "required": false,
-        "description": "datetime2. Text with 7 fractional digits (style 121)."
+        "description": "datetime2. When the sale became an invoice. Text with 7 fractional digits (style 121)."
       },
       {
         "name": "one_time_discount_comment",
@@ -2614,25 +2614,25 @@ module.exports = {
         "name": "vat",
         "type": "decimal",
         "required": false,
-        "description": "money not null. Text with all 4 decimals (converted by the server)."
+        "description": "money not null. VAT of the document, in the local currency. Text with all 4 decimals (converted by the server)."
       },
       {
         "name": "shipping_amount",
         "type": "decimal",
         "required": false,
-        "description": "money not null. Text with all 4 decimals (converted by the server)."
+        "description": "money not null. Shipping, VAT included, in the local currency. Text with all 4 decimals (converted by the server)."
       },
       {
         "name": "shipping_amount_eur",
         "type": "decimal",
         "required": false,
-        "description": "money not null. Text with all 4 decimals (converted by the server)."
+        "description": "money not null. Shipping, VAT included, in EUR. Text with all 4 decimals (converted by the server)."
       },
       {
         "name": "exchange_rate_amount",
         "type": "decimal",
         "required": false,
-        "description": "money not null. Text with all 4 decimals (converted by the server)."
+        "description": "money not null. EUR exchange rate the document used. Text with all 4 decimals (converted by the server)."
       },
       {
         "name": "shipping_amount_without_vat",
@@ -2703,7 +2703,7 @@ module.exports = {
         "name": "number",
         "type": "text",
         "required": false,
-        "description": "nvarchar(50)."
+        "description": "nvarchar(50). Invoice number as printed."
       },
       {
         "name": "updated",

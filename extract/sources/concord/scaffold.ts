@@ -14,7 +14,7 @@ import { readerFor } from "./columns.ts";
 import { SYNC_HEADERS } from "./plan.ts";
 import { concordSettings, describeConcord } from "./settings.ts";
 import { columnNameOf, CONCORD_TABLES, entityOf } from "./tables.ts";
-import { SCHEMA_NOTES } from "./notes.ts";
+import { REVIEW_NOTES, SCHEMA_NOTES } from "./notes.ts";
 
 const COMMON: Record<string, string> = {
   ID: "Primary key (identity); the extractor pages by it.",
@@ -26,8 +26,7 @@ const COMMON: Record<string, string> = {
 
 function columnDescription(table: string, column: CatalogColumn): string {
   const parts = [`${sqlTypeText(column)}${column.nullable ? "" : " not null"}.`];
-  const known = COMMON[column.name] ?? SCHEMA_NOTES[`${table}.${column.name}`];
-  if (known) parts.push(known);
+  for (const note of [COMMON[column.name], SCHEMA_NOTES[`${table}.${column.name}`], REVIEW_NOTES[`${table}.${column.name}`]]) if (note) parts.push(note);
   if (column.references) parts.push(`References ${column.references}.ID.`);
   if (column.type === "money") parts.push("Text with all 4 decimals (converted by the server).");
   if (column.type === "decimal" || column.type === "numeric") parts.push("Exact text from the server (a double would lose digits).");
