@@ -48,6 +48,8 @@ export interface RequestOptions {
   body?: unknown;
   /** What the answer must be; an HTML page instead (a proxy, a login page) is retried. */
   expect?: "json" | "text";
+  /** Cancels the request and any wait for a retry (Ctrl-C): the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -124,9 +126,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     const attempts = settings.retries + 1;
     for (let attempt = 1; ; attempt++) {
+      request.signal?.throwIfAborted();
       const outcome = await slots.run(async () => {
         if (bucket) await bucket.take();
-        return attemptOnce(url, { method, headers, body }, expect, settings.timeoutMs);
+        return attemptOnce(url, { method, headers, body }, expect, settings.timeoutMs, request.signal);
       });
       const prefix = `${settings.name}: ${endpoint}`;
       if (outcome.kind === "ok") {
@@ -161,7 +164,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         );
       }
       onRetry({ endpoint, attempt, attempts, reason: redact(outcome.reason), delayMs });
-      await sleep(delayMs);
+      await sleep(delayMs, undefined, { signal: request.signal });
     }
   }
 
@@ -177,14 +180,17 @@ async function attemptOnce(
   init: { method: string; headers: Record<string, string>; body?: string | URLSearchParams },
   expect: "json" | "text",
   timeoutMs: number,
+  cancel?: AbortSignal,
 ): Promise<Outcome> {
   let response: Response;
   let text: string;
   try {
     // The timeout covers the body too: a server that sends headers and then stalls is a timeout.
-    response = await fetch(url, { ...init, redirect: "follow", signal: AbortSignal.timeout(timeoutMs) });
+    const timeout = AbortSignal.timeout(timeoutMs);
+    response = await fetch(url, { ...init, redirect: "follow", signal: cancel ? AbortSignal.any([timeout, cancel]) : timeout });
     text = await response.text();
   } catch (error) {
+    if (cancel?.aborted) throw cancel.reason;
     const e = error as Error & { cause?: { code?: string; message?: string } };
     const reason =
       e.name === "TimeoutError" || e.name === "AbortError"

@@ -12,6 +12,8 @@ import { openSellerEventsFile, timezoneOption } from "./events/events-file.ts";
 import { recogniseReckonFile } from "./reckon/recognise.ts";
 import type { SourceBatch } from "./source.ts";
 import { xeroSource } from "./xero/source.ts";
+import { iikoSource } from "./iiko/index.ts";
+import { concordSource } from "./concord/source.ts";
 
 export interface FileSource {
   kind: "file";
@@ -68,7 +70,12 @@ export const fileSources: Record<string, FileSource> = {
 
 export const pullSources: Record<string, PullSource> = {
   xero: xeroSource,
+  // iiko: restaurant sales from iikoServer's OLAP API (extract/sources/iiko/)
+  iiko: iikoSource,
 };
+
+// ConcordDb (SQL Server).
+pullSources.concord = concordSource;
 
 export function fileSource(name: string): { source: FileSource; contractFor(file: string, entity?: string): Promise<Contract> } {
   const source = fileSources[name];
