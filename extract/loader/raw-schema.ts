@@ -4,6 +4,7 @@
  */
 import type pg from "pg";
 import type { Contract } from "../contracts/contracts.ts";
+import { RUNS_DDL } from "../run/runs-schema.ts";
 
 const SAFE_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -64,7 +65,7 @@ create table if not exists raw._sync_state (
   primary key (source, entity)
 );
 comment on table raw._sync_state is 'Incremental cursors of API and database sources (e.g. If-Modified-Since).';
-`;
+${RUNS_DDL}`;
 
 export function rawTableDdl(contract: Contract): string {
   const table = `raw.${quoteIdent(contract.rawTable)}`;
