@@ -463,7 +463,9 @@ describe("OpenAPI and /docs", () => {
     try {
       const page = await browser.newPage();
       const requested: string[] = [];
+      const consoleErrors: string[] = [];
       page.on("request", (request) => requested.push(request.url()));
+      page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
       // Generous waits: Swagger UI renders slowly on a busy machine.
       await page.goto(`${server.base}/api/v1/docs`, { waitUntil: "networkidle", timeout: 180_000 });
       await page.waitForSelector(".opblock-summary-path", { timeout: 180_000 });
@@ -473,6 +475,7 @@ describe("OpenAPI and /docs", () => {
       expect(requested.length).toBeGreaterThan(3);
       const outside = requested.filter((url) => !url.startsWith("data:") && new URL(url).hostname !== "127.0.0.1");
       expect(outside).toEqual([]);
+      expect(consoleErrors).toEqual([]); // nothing blocked by the page's content security policy either
     } finally {
       await browser.close();
     }
