@@ -161,10 +161,13 @@ describe("salesdw extract reckon", () => {
   });
 });
 
+// Tests that run Dataform (a full run takes a minute or more on a busy 2-core machine) get room for it.
+const DATAFORM_RUN_MS = 300_000;
+
 describe("dataform run over the Reckon history", () => {
   beforeAll(async () => {
     await runModels();
-  });
+  }, DATAFORM_RUN_MS);
 
   it("puts every line in canonical.sales_line: signed as in the file, NZD, a line per position (repeated products all count)", async () => {
     const totals = await one(`
@@ -414,7 +417,7 @@ describe("corrections and users' edits", () => {
     const raw = await one("select count(distinct _load_id) as loads from raw.reckon__sales_lines");
     expect(raw.loads).toBe("2");
     sample = { ...corrected, lines };
-  });
+  }, DATAFORM_RUN_MS);
 
   it("a user's mapping edit survives dataform run (and a full refresh) and merges two customers", async () => {
     const [a, b] = [72, 176];
@@ -443,7 +446,7 @@ describe("corrections and users' edits", () => {
     const suggestions = await queryRows<{ reckon_customer_id: string }>(url, "select reckon_customer_id::text from mart.identity_suggestions");
     expect(suggestions.map((s) => s.reckon_customer_id)).not.toContain("7");
     expect(suggestions.length).toBe(sample.customers.filter((c) => c.copyOf !== null).length - 1);
-  });
+  }, 2 * DATAFORM_RUN_MS);
 });
 
 describe("the mapping tables under least privilege", () => {
