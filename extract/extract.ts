@@ -16,7 +16,7 @@ import { connect } from "./warehouse/warehouse.ts";
 export async function extractFiles(
   sourceName: string,
   files: string[],
-  options: { url: string; progress?: boolean; entity?: string },
+  options: { url: string; progress?: boolean; entity?: string; sourceOptions?: Record<string, unknown> },
 ): Promise<LoadResult[]> {
   const { source, contractFor } = fileSource(sourceName);
   if (!files.length) throw new UserError(`usage: salesdw extract ${sourceName} <file…>`);
@@ -34,7 +34,7 @@ export async function extractFiles(
         let contract: Contract | undefined;
         try {
           contract = await contractFor(file, options.entity);
-          const batch = await source.open(file, contract);
+          const batch = await source.open(file, contract, options.sourceOptions);
           for (const line of batch.warnings) warn(`warning: ${line}`);
           result = await landBatch(client, batch, { progress: options.progress });
         } catch (error) {
