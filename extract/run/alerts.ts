@@ -66,10 +66,10 @@ export function humanDuration(ms: number): string {
 /** A message a person reads at a glance: the rest is in the run log. */
 const MAX_ITEMS = 10;
 
-export function alertText(run: { runId: number; where: string; failed: boolean; when: string }, findings: Finding[]): string {
-  const headline = run.failed
-    ? `salesdw run ${run.runId} FAILED on ${run.where} (${run.when})`
-    : `salesdw run ${run.runId} on ${run.where} (${run.when}): data is stale`;
+/** The message; `runId` is unknown when the run stopped before it was recorded. */
+export function alertText(run: { runId?: number; where: string; failed: boolean; when: string }, findings: Finding[]): string {
+  const name = run.runId === undefined ? "salesdw run" : `salesdw run ${run.runId}`;
+  const headline = run.failed ? `${name} FAILED on ${run.where} (${run.when})` : `${name} on ${run.where} (${run.when}): data is stale`;
   const items = findings.slice(0, MAX_ITEMS).map((f) => `• ${f.subject}: ${f.line}\n    look further: \`${f.look}\``);
   if (findings.length > MAX_ITEMS) items.push(`• … and ${findings.length - MAX_ITEMS} more`);
   return redact([headline, ...items, `The whole run: \`npx salesdw runs --last 1\``].join("\n"));
