@@ -101,7 +101,7 @@ Written to ${path.relative(process.cwd(), out)}`);
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-async function recreateDatabase(baseUrl: string): Promise<string> {
+export async function recreateDatabase(baseUrl: string): Promise<string> {
   const client = await connect(baseUrl);
   try {
     await client.query(`drop database if exists ${quoteIdent(BENCH_DATABASE)} with (force)`);
@@ -149,7 +149,7 @@ async function timePlainCopy(file: string, url: string, width: number): Promise<
   }
 }
 
-async function timeDataform(url: string): Promise<number> {
+export async function timeDataform(url: string): Promise<number> {
   const started = process.hrtime.bigint();
   const run = await dataform("run", url);
   if (run.code !== 0) throw new Error(`dataform run failed during the benchmark:\n${run.output}`);

@@ -12,6 +12,8 @@ import { info } from "./log.ts";
 import type { RunConfig } from "./run/config.ts";
 import { runWarehouse } from "./run/run.ts";
 import { writeSampleDetail, writeSampleMonths } from "./samples/months.ts";
+import { landSampleSellerEvents, printSellerBalances } from "./sources/events/demo.ts";
+import { SERVE_DEFAULTS } from "./serve/command.ts";
 import { connect, ensureWarehouse, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
 export const SAMPLE_DIR = path.join(projectRoot, "samples", "karamad");

@@ -13,7 +13,12 @@ export function register(program: Command): void {
     .command("bench")
     .description("measure extractor vs plain COPY, peak memory, full vs incremental dataform run")
     .option("--rows <n>", "rows in the generated file", wholeNumber, 1_000_000)
-    .action(exitWith(async (options: { rows: number }) => (await import("../bench.ts")).runBench(options.rows)));
+    .option("--events <n>", "instead: the seller-balance benchmark on this many generated events (full build, then one late event)", wholeNumber)
+    .action(
+      exitWith(async (options: { rows: number; events?: number }) =>
+        options.events !== undefined ? (await import("../bench-events.ts")).runEventsBench(options.events) : (await import("../bench.ts")).runBench(options.rows),
+      ),
+    );
 
   const samples = program.command("samples").description("write generated sample files");
   samples
@@ -34,6 +39,38 @@ export function register(program: Command): void {
         if (options.layout !== "monthly") {
           for (const month of await writeSampleDetail(options.out, settings)) info(`${month.file}: ${month.rawRows} rows (61 columns)`);
         }
+        return 0;
+      }),
+    );
+  samples
+    .command("events")
+    .description("seller money event files (both layouts, every quirk) and an opening-balances file")
+    .option("--out <dir>", "output folder", "samples/events")
+    .option("--sellers <n>", "sellers", wholeNumber, 10)
+    .option("--days <n>", "days, one file per week", wholeNumber, 14)
+    .option("--events <n>", "regular events (default 8 per seller and day; planted quirks come on top)", wholeNumber)
+    .option("--seed <n>", "random seed", wholeNumber, 1)
+    .option("--timezone <zone>", "write naive timestamps in this IANA zone (load them with the same --timezone)", "UTC")
+    .action(
+      exitWith(async (options: { out: string; sellers: number; days: number; events?: number; seed: number; timezone: string }) => {
+        const { writeSellerEventSample } = await import("../samples/events.ts");
+        const sample = await writeSellerEventSample(options.out, options);
+        info(`${sample.eventFiles.length} event files, ${sample.rows.toLocaleString("en-US")} rows: ${sample.eventFiles.join(", ")}`);
+        info(`planted: ${Object.entries(sample.planted).map(([quirk, n]) => `${n} ${quirk}`).join(", ")}`);
+        info(`opening balances: ${sample.openingBalanceFile}`);
+        return 0;
+      }),
+    );
+  samples
+    .command("reckon")
+    .description("a Reckon history: the six extracts in the real layouts, with every quirk of the real files")
+    .option("--out <dir>", "output folder", "samples/reckon")
+    .option("--seed <n>", "random seed", wholeNumber, 1)
+    .action(
+      exitWith(async (options: { out: string; seed: number }) => {
+        const { writeReckonSample } = await import("../samples/reckon.ts");
+        const sample = writeReckonSample(options.out, { seed: options.seed });
+        info(`${Object.values(sample.files).join("\n")}\n${sample.documents.length} documents, ${sample.lines.length} lines, ${sample.customers.length} customers.`);
         return 0;
       }),
     );

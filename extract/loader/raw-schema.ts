@@ -110,3 +110,16 @@ export async function ensureRawTables(client: pg.Client, ...contracts: Contract[
     throw error;
   }
 }
+
+/** raw.<table>.<column> names the contracts (and the ledger) need that the warehouse does not have yet. */
+export async function missingRawColumns(client: pg.Client): Promise<string[]> {
+  const { loadContracts } = await import("../contracts/contracts.ts");
+  const wanted = loadContracts().flatMap((c) => [...c.columns.map((col) => `${c.rawTable}.${col.name}`), `${c.rawTable}._load_id`]);
+  wanted.push("_loads.rows_padded", "_rejects.load_id", "_row_notes.load_id", "_sync_state.cursor");
+  const { rows } = await client.query(
+    `select w as missing from unnest($1::text[]) w
+     where not exists (select 1 from information_schema.columns c where c.table_schema = 'raw' and c.table_name || '.' || c.column_name = w)`,
+    [wanted],
+  );
+  return rows.map((r) => `raw.${r.missing}`);
+}

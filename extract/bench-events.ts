@@ -1,0 +1,141 @@
+/**
+ * `npm run bench -- --events N`: the seller-balance models at scale, in the benchmark's own
+ * database (salesdw_bench, recreated):
+ *   1. the generator writes N events (weekly files, both layouts, every quirk): time, peak RSS;
+ *   2. `salesdw extract events` lands them (a child process, as a user runs it): rows/s, peak RSS;
+ *   3. a full `dataform run`;
+ *   4. one late event for one seller on a day in the middle, landed, and the incremental run:
+ *      its cost against the full build (target <= 0.1), and how many balance rows it rewrote.
+ * Prints the figures and writes them as JSON to bench-results/.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { projectRoot, UserError } from "./config.ts";
+import { recreateDatabase, timeDataform } from "./bench.ts";
+import { info } from "./log.ts";
+import { connect, ensureWarehouse } from "./warehouse/warehouse.ts";
+
+const DAYS = 90;
+
+export async function runEventsBench(events: number): Promise<number> {
+  if (events < 10_000) throw new UserError("--events must be at least 10000.");
+  const sellers = Math.max(10, Math.round(events / 2_500));
+  const baseUrl = await ensureWarehouse(info);
+  const url = await recreateDatabase(baseUrl);
+  const results = path.join(projectRoot, "bench-results");
+  const dir = path.join(results, `events-${events}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+
+  info(`Generating ${events.toLocaleString("en-US")} seller events (${sellers} sellers, ${DAYS} days) …`);
+  const generator = await timeCli(["samples", "events", "--out", dir, "--sellers", String(sellers), "--days", String(DAYS), "--events", String(events), "--seed", "42"], url);
+  const files = generator.stdout.match(/event files, [\d,]+ rows: (.*)/)![1].split(", ");
+  const rows = Number(generator.stdout.match(/event files, ([\d,]+) rows/)![1].replace(/,/g, ""));
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+
+  info("Extractor (salesdw extract events, child process) …");
+  const extract = await timeCli(["extract", "events", ...files], url);
+  await timeCli(["extract", "events-opening-balances", path.join(dir, "seller-opening-balances.csv")], url);
+
+  info("dataform run (full) …");
+  const full = await timeDataform(url);
+  const facts = await factRows(url);
+
+  // One event for one seller, on a day in the middle of the period, arriving after everything else.
+  const lateDay = new Date(Date.parse("2025-07-01T12:00:00Z") + Math.floor(DAYS / 2) * 86_400_000).toISOString().slice(0, 19);
+  const lateFile = path.join(dir, "late-event.csv");
+  writeFileSync(lateFile, `event_id,event_ts,seller_id,event_type,currency,amount,source_system\nbench-late-000001,${lateDay},S${"1".padStart(Math.max(3, String(sellers).length), "0")},order,RUB,123.45,orders\n`);
+  await snapshotRowVersions(url);
+  await timeCli(["extract", "events", lateFile], url);
+  info("dataform run after one late event …");
+  const incremental = await timeDataform(url);
+  const rewritten = await rewrittenRows(url);
+
+  const mb = bytes / 1e6;
+  const figures = {
+    events: rows,
+    sellers,
+    days: DAYS,
+    files: files.length,
+    file_mb: round(mb),
+    generator: { seconds: round(generator.seconds), peak_rss_mb: round(generator.peakRssMb) },
+    extractor: { seconds: round(extract.seconds), rows_per_s: Math.round(rows / extract.seconds), mb_per_s: round(mb / extract.seconds), peak_rss_mb: round(extract.peakRssMb) },
+    balance_rows: facts,
+    dataform_full_run_s: round(full),
+    late_event_day: lateDay.slice(0, 10),
+    dataform_after_late_event_s: round(incremental),
+    balance_rows_rewritten: rewritten,
+    incremental_vs_full: round(incremental / full),
+    targets: { incremental_vs_full: "<= 0.1" },
+    measured_at: new Date().toISOString(),
+  };
+  const out = path.join(results, `bench-events-${events}.json`);
+  writeFileSync(out, JSON.stringify(figures, null, 2) + "\n");
+
+  info(`
+Seller balances benchmark, ${rows.toLocaleString("en-US")} events (${sellers.toLocaleString("en-US")} sellers, ${DAYS} days, ${files.length} files, ${figures.file_mb} MB):
+  generator        ${figures.generator.seconds} s, peak RSS ${figures.generator.peak_rss_mb} MB
+  extractor        ${figures.extractor.rows_per_s.toLocaleString("en-US")} rows/s, ${figures.extractor.mb_per_s} MB/s, peak RSS ${figures.extractor.peak_rss_mb} MB
+  dataform run     full ${figures.dataform_full_run_s} s (${facts.toLocaleString("en-US")} daily balance rows)
+  late event       one event on ${figures.late_event_day}: run ${figures.dataform_after_late_event_s} s, ${rewritten.toLocaleString("en-US")} balance rows rewritten
+  ratio            ${figures.incremental_vs_full}   (target <= 0.1)
+Written to ${path.relative(process.cwd(), out)}`);
+  return 0;
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Runs the real CLI in a child process; the child reports its own peak RSS. */
+function timeCli(args: string[], url: string): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [path.join(projectRoot, "bin", "salesdw.mjs"), ...args], {
+      env: { ...process.env, WAREHOUSE_URL: url, SALESDW_REPORT_PEAK_RSS: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const rss = /peak_rss_kb=(\d+)/.exec(stderr);
+      if (code !== 0 || !rss) return reject(new Error(`salesdw ${args[0]} failed (${code}): ${stderr}`));
+      resolve({ seconds, peakRssMb: Number(rss[1]) / 1024, stdout });
+    });
+  });
+}
+
+async function factRows(url: string): Promise<number> {
+  const client = await connect(url);
+  try {
+    return Number((await client.query("select count(*) as n from dw.fct_seller_balance_daily")).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Row versions (xmin) of the balance fact before the late event, to count the rows the run rewrote. */
+async function snapshotRowVersions(url: string): Promise<void> {
+  const client = await connect(url);
+  try {
+    await client.query("create table public.balance_versions as select seller_id, currency, day, xmin::text as version from dw.fct_seller_balance_daily");
+  } finally {
+    await client.end();
+  }
+}
+
+async function rewrittenRows(url: string): Promise<number> {
+  const client = await connect(url);
+  try {
+    const { rows } = await client.query(`
+      select count(*) as n from dw.fct_seller_balance_daily f
+      left join public.balance_versions v using (seller_id, currency, day)
+      where v.version is distinct from f.xmin::text`);
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
