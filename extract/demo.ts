@@ -1,18 +1,20 @@
 /**
  * `npm start` / `salesdw demo`: the main job end to end on the embedded warehouse with no
- * configuration: start the warehouse, write sample Karamad exports, then `salesdw run` over them
- * (the same code path as a scheduled run: extract, dataform run, assertions, run log), and a
- * summary of the layers a person reads in a few seconds. Run it again and it finds nothing new,
- * changes nothing, and says so.
+ * configuration: start the warehouse, write sample Karamad exports and seller events, then
+ * `salesdw run` over them (the same code path as a scheduled run: extract, dataform run,
+ * assertions, run log), and a summary of the layers a person reads in a few seconds. Run it
+ * again and it finds nothing new, changes nothing, and says so.
  */
 import path from "node:path";
 import type pg from "pg";
+import { convertPathToPattern } from "tinyglobby";
 import { projectRoot } from "./config.ts";
 import { info } from "./log.ts";
 import type { RunConfig } from "./run/config.ts";
 import { runWarehouse } from "./run/run.ts";
 import { writeSampleDetail, writeSampleMonths } from "./samples/months.ts";
-import { landSampleSellerEvents, printSellerBalances } from "./sources/events/demo.ts";
+import { EVENTS_SAMPLE_DIR, printSellerBalances } from "./sources/events/demo.ts";
+import { writeSellerEventSample } from "./samples/events.ts";
 import { SERVE_DEFAULTS } from "./serve/command.ts";
 import { connect, ensureWarehouse, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
@@ -24,13 +26,18 @@ export interface DemoOptions {
   sampleDir?: string;
 }
 
-/** The demo's salesdw.yaml: the sample files (and, as they come, the sources' sandboxes). */
-function demoConfig(sampleDir: string): RunConfig {
+/** The demo's salesdw.yaml: the sample files of each file source (and, as they come, the sources' sandboxes). */
+function demoConfig(karamadDir: string, eventsDir: string): RunConfig {
+  const files = (dir: string, pattern: string) => ({ files: [`${convertPathToPattern(dir)}/${pattern}`], options: {} });
   return {
     label: "the demo's: the sample files",
-    baseDir: sampleDir,
+    baseDir: projectRoot,
     timezone: "Asia/Tehran",
-    sources: { karamad: { files: ["*.csv"], options: {} } },
+    sources: {
+      karamad: files(karamadDir, "*.csv"),
+      events: files(eventsDir, "seller-events-*.csv"),
+      "events-opening-balances": files(eventsDir, "seller-opening-balances.csv"),
+    },
     alerts: { onFailure: false, onStale: false },
   };
 }
@@ -40,20 +47,23 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   if (!process.env.WAREHOUSE_URL) writeDataformCredentials(url);
 
   const sampleDir = options.sampleDir ?? SAMPLE_DIR;
-  info(`Sample Karamad exports in ${path.relative(process.cwd(), sampleDir) || "."} (generated, deterministic)`);
+  info(`Sample Karamad exports in ${path.relative(process.cwd(), sampleDir) || "."} and seller events in ${path.relative(process.cwd(), EVENTS_SAMPLE_DIR)} (generated, deterministic)`);
   await writeSampleMonths(sampleDir, { months: options.months ?? 15, rowsPerMonth: options.rowsPerMonth ?? 2000 });
   // The last months also as the real 61-column sales-detail export (other invoice numbers).
   await writeSampleDetail(sampleDir, { months: 3, rowsPerMonth: options.rowsPerMonth ?? 2000, start: { jalaliYear: 1403, jalaliMonth: 11 } });
+  await writeSellerEventSample(EVENTS_SAMPLE_DIR, { sellers: 10, days: 14 });
 
-  const config = demoConfig(sampleDir);
+  const config = demoConfig(sampleDir, EVENTS_SAMPLE_DIR);
   const code = await runWarehouse({ only: Object.keys(config.sources) }, { url, config });
   if (code === 0) {
     const client = await connect(url);
     try {
       await printSummary(client);
+      await printSellerBalances(client);
     } finally {
       await client.end();
     }
+    info(`\nDashboard: npx salesdw serve, then open http://127.0.0.1:${SERVE_DEFAULTS.port}/`);
   }
   return code;
 }

@@ -213,7 +213,7 @@ sources:
     expect(refused.failures).toEqual(["source offapi: its settings are not in the environment (see .env.example): nothing was fetched."]);
 
     await expect(runWarehouse({ ...extractOnly, only: ["nosuch"] }, { config, sources, env: env(), url })).rejects.toThrow(
-      "--only: unknown source nosuch; known sources: karamad, brokenapi, goodapi, offapi, quietapi.",
+      /^--only: unknown source nosuch; known sources: karamad, .*brokenapi, goodapi, offapi, quietapi\.$/,
     );
   });
 

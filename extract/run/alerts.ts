@@ -19,6 +19,9 @@ export interface Finding {
 }
 
 export interface StaleSource {
+  /** The source as salesdw.yaml names it. */
+  name: string;
+  /** Its name in raw._loads. */
   source: string;
   limit: string;
   limitMs: number;
@@ -28,7 +31,7 @@ export interface StaleSource {
 }
 
 /** Sources whose last successful load (raw._loads) is older than their limit, or that never loaded. */
-export async function staleSources(client: pg.Client, limits: { source: string; limit: string; limitMs: number }[]): Promise<StaleSource[]> {
+export async function staleSources(client: pg.Client, limits: { name: string; source: string; limit: string; limitMs: number }[]): Promise<StaleSource[]> {
   if (!limits.length) return [];
   const { rows } = await client.query(
     `select source, max(finished_at) filter (where status = 'loaded') as last_load_at,
@@ -50,7 +53,7 @@ export function staleFinding(stale: StaleSource): Finding {
     stale.ageMs === undefined
       ? `no successful load yet (limit ${stale.limit})`
       : `last successful load ${humanDuration(stale.ageMs)} ago (limit ${stale.limit})`;
-  return { subject: `stale ${stale.source}`, line, look: "select * from mart.data_freshness" };
+  return { subject: `stale ${stale.name}`, line, look: "select * from mart.data_freshness" };
 }
 
 /** "3 d 2 h", "5 h 10 min", "42 min". */

@@ -20,7 +20,7 @@ import { buildModels, compileActions, failureDetails, firstErrorLine, projectFin
 import { formatCount, formatSeconds, formatTime, table } from "./format.ts";
 import { acquireRunLock, RunRefused } from "./lock.ts";
 import { withRunId } from "./runs-schema.ts";
-import { extractSource, firstLine, planSources, type SourceRegistry, type SourceStep } from "./sources.ts";
+import { extractSource, firstLine, ledgerSource, planSources, type SourceRegistry, type SourceStep } from "./sources.ts";
 
 export interface RunOptions {
   /** Extract only these sources. */
@@ -103,7 +103,7 @@ async function startRun(options: RunOptions, deps: RunDeps, env: NodeJS.ProcessE
       warn(`error: another salesdw run is in progress on ${where} (${error.message}); not starting (--no-wait). Try again when it has finished.`);
       return EXIT_REFUSED;
     }
-    return await runLocked(client, url, { options, config, plan, webhook, sources: deps.sources });
+    return await runLocked(client, url, { options, config, plan, webhook, sources: deps.sources, env });
   } finally {
     // Ending the session releases the run lock.
     await client.end().catch(() => undefined);
@@ -116,9 +116,10 @@ interface Context {
   plan: ReturnType<typeof planSources>;
   webhook?: string;
   sources?: SourceRegistry;
+  env: NodeJS.ProcessEnv;
 }
 
-async function runLocked(client: pg.Client, url: string, { options, config, plan, webhook, sources }: Context): Promise<number> {
+async function runLocked(client: pg.Client, url: string, { options, config, plan, webhook, sources, env }: Context): Promise<number> {
   const where = describeUrl(url);
   const tz = config.timezone;
   // We hold the lock, so a run still marked running ended without saying so (killed, connection lost).
@@ -173,7 +174,7 @@ async function runLocked(client: pg.Client, url: string, { options, config, plan
       if (!plan.run.length) info("No source to extract (see salesdw.example.yaml).");
       for (const planned of plan.run) {
         info(`${planned.name} (${planned.kind}):`);
-        const step = await extractSource(planned, { url: runUrl, baseDir: config.baseDir, timezone: tz, sources });
+        const step = await extractSource(planned, { url: runUrl, baseDir: config.baseDir, timezone: tz, sources, env });
         if (step.message && step.status === "ok") info(step.message);
         steps.push(step);
         for (const line of step.failures) {
@@ -189,7 +190,7 @@ async function runLocked(client: pg.Client, url: string, { options, config, plan
       await save({ fingerprint: outcome.fingerprint });
     }
 
-    const stale = config.alerts.onStale ? await staleSources(client, staleLimits(config, plan.run.map((p) => p.name))) : [];
+    const stale = config.alerts.onStale ? await staleSources(client, staleLimits(config, plan.run.map((p) => p.name), sources)) : [];
     const failed = findings.length > 0;
     const warnings = stale.map((s) => staleFinding(s)).map((f) => `${f.subject}: ${f.line}`);
     const { rows: finished } = await save({ status: failed ? "failed" : "succeeded", warnings });
@@ -333,10 +334,10 @@ async function upToDate(client: pg.Client, fingerprint: string): Promise<{ built
   return { builtIn: Number(build.run_id), checkedIn: Number(check.run_id), passed: ran(check, "checks")!.passed };
 }
 
-function staleLimits(config: RunConfig, sources: string[]) {
-  return sources.flatMap((source) => {
-    const settings = config.sources[source];
-    return settings?.staleAfterMs === undefined ? [] : [{ source, limit: settings.staleAfter!, limitMs: settings.staleAfterMs }];
+function staleLimits(config: RunConfig, names: string[], sources?: SourceRegistry) {
+  return names.flatMap((name) => {
+    const settings = config.sources[name];
+    return settings?.staleAfterMs === undefined ? [] : [{ name, source: ledgerSource(name, sources), limit: settings.staleAfter!, limitMs: settings.staleAfterMs }];
   });
 }
 
