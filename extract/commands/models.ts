@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { info, warn } from "../log.ts";
 import { warehouseUrl } from "../warehouse/warehouse.ts";
-import { exitWith } from "./program.ts";
+import { commaList, exitWith, UserError } from "./program.ts";
 
 export function register(program: Command): void {
   const contracts = program.command("contracts").description("the YAML data contracts and their generated view for Dataform");
@@ -14,6 +14,18 @@ export function register(program: Command): void {
         const { writeGeneratedContracts } = await import("../contracts/generate.ts");
         info(writeGeneratedContracts() ? "includes/contracts.js updated." : "includes/contracts.js is up to date.");
         return 0;
+      }),
+    );
+  contracts
+    .command("scaffold <source>")
+    .description("write contracts/<source>/*.yaml from a database source's catalog, to review (sources: concord)")
+    .option("--tables <list>", "only these tables", commaList)
+    .option("--force", "overwrite contract files that exist")
+    .action(
+      exitWith(async (source: string, options: { tables?: string[]; force?: boolean }) => {
+        if (source !== "concord") throw new UserError(`contracts scaffold knows the database source "concord", not "${source}".`);
+        const { scaffoldConcord } = await import("../sources/concord/scaffold.ts");
+        return scaffoldConcord(options);
       }),
     );
   contracts

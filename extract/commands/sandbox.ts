@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { info } from "../log.ts";
 import { exitWith, wholeNumber } from "./program.ts";
 import { registerIikoSandbox } from "../sandbox/iiko/command.ts";
+import { registerConcordSandbox } from "../sandbox/concord/command.ts";
 
 export function register(program: Command): void {
   const sandbox = program.command("sandbox").description("run a local imitation of a source's server (generated data; not the real service)");
@@ -38,4 +39,6 @@ export function register(program: Command): void {
     );
   // iiko: extract/sandbox/iiko/
   registerIikoSandbox(sandbox);
+  // ConcordDb: extract/sandbox/concord/
+  registerConcordSandbox(sandbox);
 }

@@ -13,6 +13,7 @@ import { recogniseReckonFile } from "./reckon/recognise.ts";
 import type { SourceBatch } from "./source.ts";
 import { xeroSource } from "./xero/source.ts";
 import { iikoSource } from "./iiko/index.ts";
+import { concordSource } from "./concord/source.ts";
 
 export interface FileSource {
   kind: "file";
@@ -72,6 +73,9 @@ export const pullSources: Record<string, PullSource> = {
   // iiko: restaurant sales from iikoServer's OLAP API (extract/sources/iiko/)
   iiko: iikoSource,
 };
+
+// ConcordDb (SQL Server).
+pullSources.concord = concordSource;
 
 export function fileSource(name: string): { source: FileSource; contractFor(file: string, entity?: string): Promise<Contract> } {
   const source = fileSources[name];
