@@ -340,7 +340,7 @@ describe("salesdw.yaml", () => {
     expect(parsed.sources.karamad.files).toEqual(["inbox/karamad/*.csv"]);
     // Its commented-out entries are valid too, once uncommented.
     const uncommented = parseRunConfig(text.replace(/^( *)# (?=[a-z_-]+:)/gm, "$1").replace(/^ *# .*$/gm, ""), "uncommented");
-    expect(Object.keys(uncommented.sources).sort()).toEqual(["events", "events-opening-balances", "iiko", "karamad", "reckon", "xero"]);
+    expect(Object.keys(uncommented.sources).sort()).toEqual(["concord", "events", "events-opening-balances", "iiko", "karamad", "reckon", "xero"]);
     for (const key of ["timezone:", "sources:", "files:", "enabled:", "stale_after:", "alerts:", "on_failure:", "on_stale:", "SALESDW_ALERT_WEBHOOK", "page_size:"]) {
       expect(text).toContain(key);
     }

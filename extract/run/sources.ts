@@ -106,12 +106,12 @@ export async function extractSource(
       if (planned.kind === "file") {
         const matched = await glob(planned.settings.files, { cwd: context.baseDir, absolute: true, onlyFiles: true });
         files = matched.length;
-        const { entity, ...given } = planned.settings.options as { entity?: string };
-        if (matched.length) {
+        if (!matched.length) note = `no files match ${planned.settings.files.join(", ")}`;
+        else {
+          const { entity, ...given } = planned.settings.options as { entity?: string };
           const sourceOptions = fileSourceOptions(sources.fileSources[planned.name], given, context.env ?? process.env);
           results = await extractFiles(planned.name, matched.sort(), { url: context.url, progress: true, entity, sourceOptions });
         }
-        else note = `no files match ${planned.settings.files.join(", ")}`;
       } else {
         results = await sources.pullSources[planned.name].run(context.url, { timezone: context.timezone, ...planned.settings.options });
       }
