@@ -10,6 +10,10 @@ import { register as registerWarehouse } from "./commands/warehouse.ts";
 import { register as registerExtract } from "./commands/extract.ts";
 import { register as registerModels } from "./commands/models.ts";
 import { register as registerDemo } from "./commands/demo.ts";
+import { register as registerSandbox } from "./commands/sandbox.ts";
+import { register as registerRun } from "./commands/run.ts";
+import { register as registerServe } from "./commands/serve.ts";
+import { register as registerKeys } from "./commands/keys.ts";
 
 // The benchmark measures a child extractor's peak memory this way (Node cannot read a child's rusage).
 if (process.env.SALESDW_REPORT_PEAK_RSS) {
@@ -21,7 +25,7 @@ function buildProgram(): Command {
     .description("Sales data warehouse kit: extract sources into PostgreSQL raw tables; Dataform builds the rest.")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
-  for (const register of [registerWarehouse, registerExtract, registerModels, registerDemo]) register(program);
+  for (const register of [registerWarehouse, registerExtract, registerRun, registerModels, registerDemo, registerSandbox, registerServe, registerKeys]) register(program);
   return program;
 }
 

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { projectRoot, UserError } from "./config.ts";
+import { projectRoot } from "./config.ts";
 import { redact } from "./log.ts";
 import { prepareRawLayer, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
@@ -89,15 +89,6 @@ export async function dataform(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The names of every assertion in the project, from `dataform compile --json`. */
-export async function assertionNames(url: string): Promise<string[]> {
-  const { code, output } = await dataform("compile", url, ["--json"]);
-  const json = output.slice(output.indexOf("\n{") + 1);
-  if (code !== 0) throw new UserError(`dataform compile failed:\n${output}`);
-  const graph = JSON.parse(json) as { assertions?: { target: { schema: string; name: string } }[] };
-  return (graph.assertions ?? []).map((a) => `${a.target.schema}.${a.target.name}`);
 }
 
 /** Lines worth showing a person from Dataform's output (action results, errors), without its log noise. */

@@ -24,5 +24,5 @@ describe("an empty warehouse", () => {
     expect(n).toBe("0");
     const tests = await dataform("test", url);
     expect(tests.code, tests.output).toBe(0);
-  });
+  }, 400_000);
 });

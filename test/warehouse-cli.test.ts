@@ -55,7 +55,7 @@ describe("salesdw warehouse", () => {
 
   it("lets the Dataform CLI connect with the credentials it wrote", async () => {
     const dataform = path.join(projectRoot, "node_modules", ".bin", "dataform");
-    const listed = await runProcess(dataform, ["run", projectRoot, "--dry-run", "--credentials", credentials, "--track=false"], env);
+    const listed = await runProcess(dataform, ["run", projectRoot, "--dry-run", "--credentials", credentials, "--track=false", "--timeout", "10m"], env);
     expect(listed.stderr).not.toMatch(/SSL|ECONNREFUSED|password authentication/);
     expect(listed.code).toBe(0);
   });

@@ -1,5 +1,5 @@
 /** The main job, sample data and the benchmark. */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { info } from "../log.ts";
 import { exitWith, wholeNumber } from "./program.ts";
 
@@ -23,16 +23,22 @@ export function register(program: Command): void {
   const samples = program.command("samples").description("write generated sample files");
   samples
     .command("karamad")
-    .description("Karamad monthly exports")
+    .description("Karamad exports: the short monthly layout and the 61-column sales-detail layout")
     .option("--out <dir>", "output folder", "samples/karamad")
+    .addOption(new Option("--layout <layout>", "which layout to write").choices(["monthly", "detail", "both"]).default("both"))
     .option("--months <n>", "months", wholeNumber, 3)
     .option("--rows <n>", "rows per month", wholeNumber, 2000)
     .option("--seed <n>", "random seed", wholeNumber, 1)
     .action(
-      exitWith(async (options: { out: string; months: number; rows: number; seed: number }) => {
-        const { writeSampleMonths } = await import("../samples/months.ts");
-        const written = await writeSampleMonths(options.out, { months: options.months, rowsPerMonth: options.rows, seed: options.seed });
-        for (const month of written) info(`${month.file}: ${month.rawRows + month.rejectedRows} rows`);
+      exitWith(async (options: { out: string; months: number; rows: number; seed: number; layout: string }) => {
+        const { writeSampleMonths, writeSampleDetail } = await import("../samples/months.ts");
+        const settings = { months: options.months, rowsPerMonth: options.rows, seed: options.seed };
+        if (options.layout !== "detail") {
+          for (const month of await writeSampleMonths(options.out, settings)) info(`${month.file}: ${month.rawRows + month.rejectedRows} rows`);
+        }
+        if (options.layout !== "monthly") {
+          for (const month of await writeSampleDetail(options.out, settings)) info(`${month.file}: ${month.rawRows} rows (61 columns)`);
+        }
         return 0;
       }),
     );
@@ -52,6 +58,19 @@ export function register(program: Command): void {
         info(`${sample.eventFiles.length} event files, ${sample.rows.toLocaleString("en-US")} rows: ${sample.eventFiles.join(", ")}`);
         info(`planted: ${Object.entries(sample.planted).map(([quirk, n]) => `${n} ${quirk}`).join(", ")}`);
         info(`opening balances: ${sample.openingBalanceFile}`);
+        return 0;
+      }),
+    );
+  samples
+    .command("reckon")
+    .description("a Reckon history: the six extracts in the real layouts, with every quirk of the real files")
+    .option("--out <dir>", "output folder", "samples/reckon")
+    .option("--seed <n>", "random seed", wholeNumber, 1)
+    .action(
+      exitWith(async (options: { out: string; seed: number }) => {
+        const { writeReckonSample } = await import("../samples/reckon.ts");
+        const sample = writeReckonSample(options.out, { seed: options.seed });
+        info(`${Object.values(sample.files).join("\n")}\n${sample.documents.length} documents, ${sample.lines.length} lines, ${sample.customers.length} customers.`);
         return 0;
       }),
     );

@@ -16,10 +16,12 @@ export function register(program: Command): void {
       if (option.parse) command.option(option.flags, option.description, option.parse, fallback);
       else command.option(option.flags, option.description, fallback);
     }
+    if (source.recognise) command.option("--entity <name>", "load every file as this entity instead of recognising each file's from its header");
     command.action(
-      exitWith(async (files: string[], options: Record<string, unknown>) => {
+      exitWith(async (files: string[], options: Record<string, unknown> & { entity?: string }) => {
         const { extractFiles } = await import("../extract.ts");
-        return reportLoads(await extractFiles(name, files, { url: warehouseUrl(), progress: true, sourceOptions: options }));
+        const { entity, ...sourceOptions } = options;
+        return reportLoads(await extractFiles(name, files, { url: warehouseUrl(), progress: true, entity, sourceOptions }));
       }),
     );
   }

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { info, warn } from "../log.ts";
 import { warehouseUrl } from "../warehouse/warehouse.ts";
-import { exitWith } from "./program.ts";
+import { commaList, exitWith, UserError } from "./program.ts";
 
 export function register(program: Command): void {
   const contracts = program.command("contracts").description("the YAML data contracts and their generated view for Dataform");
@@ -14,6 +14,18 @@ export function register(program: Command): void {
         const { writeGeneratedContracts } = await import("../contracts/generate.ts");
         info(writeGeneratedContracts() ? "includes/contracts.js updated." : "includes/contracts.js is up to date.");
         return 0;
+      }),
+    );
+  contracts
+    .command("scaffold <source>")
+    .description("write contracts/<source>/*.yaml from a database source's catalog, to review (sources: concord)")
+    .option("--tables <list>", "only these tables", commaList)
+    .option("--force", "overwrite contract files that exist")
+    .action(
+      exitWith(async (source: string, options: { tables?: string[]; force?: boolean }) => {
+        if (source !== "concord") throw new UserError(`contracts scaffold knows the database source "concord", not "${source}".`);
+        const { scaffoldConcord } = await import("../sources/concord/scaffold.ts");
+        return scaffoldConcord(options);
       }),
     );
   contracts
@@ -38,16 +50,15 @@ export function register(program: Command): void {
     .description("run only the assertions against the warehouse as it stands (nothing is rebuilt)")
     .action(
       exitWith(async () => {
-        const { assertionNames, dataform } = await import("../dataform.ts");
+        const { compileActions, runAssertions } = await import("../run/dataform-steps.ts");
         const url = warehouseUrl();
-        const names = await assertionNames(url);
-        info(`Running ${names.length} assertions against the warehouse as it stands (nothing is rebuilt)…`);
-        const run = await dataform("run", url, names.flatMap((name) => ["--actions", name]));
-        for (const name of run.assertionsFailed) warn(`failed: ${name}  (see: select * from ${name})`);
-        const missing = names.length - run.assertionsPassed.length - run.assertionsFailed.length;
-        if (run.code !== 0 && !run.assertionsFailed.length) warn(run.output.trim());
-        info(`${run.assertionsPassed.length} passed, ${run.assertionsFailed.length} failed${missing > 0 ? `, ${missing} did not run` : ""}.`);
-        return run.code === 0 && !run.assertionsFailed.length ? 0 : 1;
+        const { assertions } = await compileActions(url);
+        info(`Running ${assertions.length} assertions against the warehouse as it stands (nothing is rebuilt)…`);
+        const result = await runAssertions(url, assertions);
+        for (const name of result.failed) warn(`failed: ${name}  (see: select * from ${name})`);
+        if (result.outcome.code !== 0 && !result.failed.length) warn(result.outcome.output.trim());
+        info(`${result.passed.length} passed, ${result.failed.length} failed${result.missing > 0 ? `, ${result.missing} did not run` : ""}.`);
+        return result.ok ? 0 : 1;
       }),
     );
 }

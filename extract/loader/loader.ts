@@ -12,10 +12,14 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import type { Contract } from "../contracts/contracts.ts";
 import { Progress, redact } from "../log.ts";
 import { LoadRefused, WarehouseConnectionLost, type SourceBatch } from "../sources/source.ts";
 import { ensureRawTables, quoteIdent } from "./raw-schema.ts";
 import { quoteField } from "../sources/csv-scan.ts";
+
+/** A refused file whose entity could not be told (a header no contract fits): it gets a ledger row, no raw table. */
+export type LedgerOnly = Pick<Contract, "source" | "entity" | "rawTable">;
 
 export type LoadStatus = "loaded" | "skipped" | "failed";
 
@@ -192,12 +196,13 @@ function literal(value: string): string {
 /** A failed load leaves one ledger row saying why, in its own transaction (the load itself was rolled back). */
 export async function recordFailure(
   client: pg.Client,
-  failure: Pick<SourceBatch, "contract" | "origin" | "fingerprint" | "bytes" | "details">,
+  failure: Pick<SourceBatch, "origin" | "fingerprint" | "bytes" | "details"> & { contract: Contract | LedgerOnly },
   startedAt: Date,
   message: string,
 ): Promise<void> {
   const { contract } = failure;
-  await ensureRawTables(client, contract); // a file refused before any load still gets its ledger row
+  // A file refused before any load still gets its ledger row (and, when its entity is known, its raw table).
+  await ensureRawTables(client, ...("columns" in contract ? [contract] : []));
   await client
     .query(
       `insert into raw._loads (source, entity, raw_table, file_name, sha256, bytes, status, message, details, started_at, finished_at)

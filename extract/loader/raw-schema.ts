@@ -4,6 +4,7 @@
  */
 import type pg from "pg";
 import type { Contract } from "../contracts/contracts.ts";
+import { RUNS_DDL } from "../run/runs-schema.ts";
 
 const SAFE_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -64,7 +65,7 @@ create table if not exists raw._sync_state (
   primary key (source, entity)
 );
 comment on table raw._sync_state is 'Incremental cursors of API and database sources (e.g. If-Modified-Since).';
-`;
+${RUNS_DDL}`;
 
 export function rawTableDdl(contract: Contract): string {
   const table = `raw.${quoteIdent(contract.rawTable)}`;
@@ -108,4 +109,17 @@ export async function ensureRawTables(client: pg.Client, ...contracts: Contract[
     await client.query("rollback");
     throw error;
   }
+}
+
+/** raw.<table>.<column> names the contracts (and the ledger) need that the warehouse does not have yet. */
+export async function missingRawColumns(client: pg.Client): Promise<string[]> {
+  const { loadContracts } = await import("../contracts/contracts.ts");
+  const wanted = loadContracts().flatMap((c) => [...c.columns.map((col) => `${c.rawTable}.${col.name}`), `${c.rawTable}._load_id`]);
+  wanted.push("_loads.rows_padded", "_rejects.load_id", "_row_notes.load_id", "_sync_state.cursor");
+  const { rows } = await client.query(
+    `select w as missing from unnest($1::text[]) w
+     where not exists (select 1 from information_schema.columns c where c.table_schema = 'raw' and c.table_name || '.' || c.column_name = w)`,
+    [wanted],
+  );
+  return rows.map((r) => `raw.${r.missing}`);
 }

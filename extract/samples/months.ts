@@ -5,6 +5,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { writeKaramadMonth, type KaramadMonthOptions, type MonthTruth } from "./karamad.ts";
+import { writeKaramadDetail, type DetailTruth } from "./karamad-detail.ts";
 
 type Style = Pick<KaramadMonthOptions, "encoding" | "digits" | "delimiter" | "headerStyle" | "lineEnding">;
 
@@ -32,6 +33,27 @@ export async function writeSampleMonths(
       await writeKaramadMonth(path.join(dir, name), {
         jalaliYear, jalaliMonth, lines: options.rowsPerMonth, seed: (options.seed ?? 1) * 7919 + i,
         brokenRows: 3, shortRows: 2, trailingRows: 2, dirtyRows: 2, inconsistentRows: 2, ...style,
+      }),
+    );
+    jalaliMonth = (jalaliMonth % 12) + 1;
+    if (jalaliMonth === 1) jalaliYear++;
+  }
+  return truths;
+}
+
+/** Sales-detail exports (the real 61-column layout), one per month from `start`, with every quirk of that layout. */
+export async function writeSampleDetail(
+  dir: string,
+  options: { months: number; rowsPerMonth: number; seed?: number; start?: typeof FIRST_MONTH },
+): Promise<DetailTruth[]> {
+  mkdirSync(dir, { recursive: true });
+  const truths: DetailTruth[] = [];
+  let { jalaliYear, jalaliMonth } = options.start ?? FIRST_MONTH;
+  for (let i = 0; i < options.months; i++) {
+    const name = `karamad-detail-${jalaliYear}-${String(jalaliMonth).padStart(2, "0")}.csv`;
+    truths.push(
+      await writeKaramadDetail(path.join(dir, name), {
+        jalaliYear, jalaliMonth, rows: options.rowsPerMonth, seed: (options.seed ?? 1) * 104729 + i, keepLines: false,
       }),
     );
     jalaliMonth = (jalaliMonth % 12) + 1;

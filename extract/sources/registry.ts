@@ -9,16 +9,23 @@ import { findContract, type Contract } from "../contracts/contracts.ts";
 import type { LoadResult } from "../loader/loader.ts";
 import { openCsvFile } from "./csv-file.ts";
 import { openSellerEventsFile, timezoneOption } from "./events/events-file.ts";
+import { recogniseReckonFile } from "./reckon/recognise.ts";
 import type { SourceBatch } from "./source.ts";
+import { xeroSource } from "./xero/source.ts";
+import { iikoSource } from "./iiko/index.ts";
+import { concordSource } from "./concord/source.ts";
 
 export interface FileSource {
   kind: "file";
-  entity: string;
+  /** The entity every file of this source holds; a source with several entities has `recognise` instead. */
+  entity?: string;
   /** The contract's source when it differs from the registry name (a source with several file entities). */
   contractSource?: string;
   description: string;
   /** Options of `salesdw extract <name>` beyond the files, handed to `open` by their camel-cased name. */
   options?: FileSourceOption[];
+  /** Several entities: the contract of one file, recognised from its header or named by `--entity`. */
+  recognise?(file: string, entity?: string): Promise<Contract>;
   open(file: string, contract: Contract, options?: Record<string, unknown>): Promise<SourceBatch>;
 }
 
@@ -53,14 +60,29 @@ export const fileSources: Record<string, FileSource> = {
     kind: "file", contractSource: "events", entity: "opening_balance",
     description: "opening balance per seller and currency (CSV: seller_id, currency, opening_balance)", open: openCsvFile,
   },
+  reckon: {
+    kind: "file",
+    description: "Reckon history extracts (customers, products, invoices, sales lines, clusters): each file's extract recognised from its header",
+    recognise: recogniseReckonFile,
+    open: openCsvFile,
+  },
 };
 
-export const pullSources: Record<string, PullSource> = {};
+export const pullSources: Record<string, PullSource> = {
+  xero: xeroSource,
+  // iiko: restaurant sales from iikoServer's OLAP API (extract/sources/iiko/)
+  iiko: iikoSource,
+};
 
-export function fileSource(name: string): { source: FileSource; contract: Contract } {
+// ConcordDb (SQL Server).
+pullSources.concord = concordSource;
+
+export function fileSource(name: string): { source: FileSource; contractFor(file: string, entity?: string): Promise<Contract> } {
   const source = fileSources[name];
   if (!source) {
     throw new UserError(`Unknown source "${name}"; file sources: ${Object.keys(fileSources).join(", ")}.`);
   }
-  return { source, contract: findContract(source.contractSource ?? name, source.entity) };
+  if (source.recognise) return { source, contractFor: (file, entity) => source.recognise!(file, entity) };
+  const contract = findContract(source.contractSource ?? name, source.entity);
+  return { source, contractFor: async () => contract };
 }

@@ -1,15 +1,22 @@
 /**
  * Least privilege: three group roles, created (or brought up to date) idempotently.
- *   salesdw_loader       owns schema raw: lands data, can read and write nothing else
+ *   salesdw_loader       owns schema raw: lands data, can read and write nothing else; owns schema
+ *                        admin (the users' mapping tables), which the transformer may only read
  *   salesdw_transformer  reads raw, owns the modelled schemas (Dataform runs as it)
  *   salesdw_reader       reads mart, nothing else (dashboards)
+ *   salesdw_admin_writer edits the mapping tables in schema admin, nothing else (the dashboard's admin)
  * People and services log in as their own roles made members of one of these, with
  * `alter role … set role salesdw_…` so that what they create belongs to the group.
  */
 import type pg from "pg";
+import { MAPPING_DDL } from "../identity/mapping-tables.ts";
 import { LEDGER_DDL, quoteIdent } from "../loader/raw-schema.ts";
+import { ensureAdminSchema } from "./admin-schema.ts";
 
-export const ROLES = { loader: "salesdw_loader", transformer: "salesdw_transformer", reader: "salesdw_reader" } as const;
+export const ROLES = {
+  loader: "salesdw_loader", transformer: "salesdw_transformer", reader: "salesdw_reader",
+  adminWriter: "salesdw_admin_writer",
+} as const;
 export const MODELLED_SCHEMAS = ["staging", "canonical", "dw", "mart", "dq", "dq_assertions", "util"];
 
 export async function ensureRoles(client: pg.Client): Promise<string[]> {
@@ -49,7 +56,23 @@ export async function ensureRoles(client: pg.Client): Promise<string[]> {
     await client.query(`grant usage on schema mart to ${reader}`);
     await client.query(`grant select on all tables in schema mart to ${reader}`);
     await client.query(`alter default privileges for role ${transformer} in schema mart grant select on tables to ${reader}`);
+    // The users' mapping tables (identity) belong to the loader (the tool that creates them); Dataform reads them and cannot write them.
+    await client.query("create schema if not exists admin");
+    await client.query(MAPPING_DDL);
+    await client.query(`alter schema admin owner to ${loader}`);
+    await reown(client, "admin", loader);
+    await client.query(`revoke all on schema admin from public`);
+    await client.query(`grant usage on schema admin to ${transformer}`);
+    await client.query(`grant select on all tables in schema admin to ${transformer}`);
+    await client.query(`alter default privileges for role ${loader} in schema admin grant select on tables to ${transformer}`);
     await client.query(`revoke create on schema public from public`);
+
+    // ── Dashboard (extract/serve) ──
+    // What this login itself creates in mart later (a `dataform run` as the database owner, as
+    // `npm start` does) is readable by the reader too: Dataform drops and re-creates views.
+    await client.query(`alter default privileges in schema mart grant select on tables to ${reader}`);
+    // The dashboard's admin edits the mapping tables as salesdw_admin_writer and logs each edit in admin.map_changes.
+    await ensureAdminSchema(client, ROLES);
     await client.query("commit");
   } catch (error) {
     await client.query("rollback");

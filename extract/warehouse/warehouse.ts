@@ -35,12 +35,27 @@ export async function ensureWarehouse(log: (line: string) => void, settings = wa
   return url;
 }
 
-/** Every contract's raw table exists from the start, so `dataform run` builds with any subset of sources loaded. */
+/**
+ * Every contract's raw table exists from the start, so `dataform run` builds with any subset of
+ * sources loaded; so do the users' mapping tables the models read (admin.customer_map, admin.product_map).
+ * Only creates what is missing: the transformer role may read raw, not change it.
+ */
 export async function prepareRawLayer(url: string): Promise<void> {
-  const { ensureAllRawTables } = await import("../loader/raw-schema.ts");
+  const { ensureAllRawTables, missingRawColumns } = await import("../loader/raw-schema.ts");
+  const { ensureMappingTables } = await import("../identity/mapping-tables.ts");
   const client = await connect(url);
   try {
-    await ensureAllRawTables(client);
+    const missing = await missingRawColumns(client);
+    try {
+      if (missing.length) await ensureAllRawTables(client);
+      await ensureMappingTables(client);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "42501") throw error;
+      throw new UserError(
+        `The warehouse lacks ${[...missing, "admin mapping tables"].slice(0, 5).join(", ")}${missing.length > 4 ? ", …" : ""} and this login may not create them; ` +
+          "run `npx salesdw warehouse start` (or any extract) as the loader or owner first.",
+      );
+    }
   } finally {
     await client.end();
   }

@@ -1,0 +1,164 @@
+/**
+ * Xero's JSON as it comes off the wire: pretty-printed with CRLF line ends, slashes escaped
+ * (`"\/Date(1573755038314+0000)\/"`), money with fixed decimals (`40.00`, never `40`).
+ */
+import { formatDotnetDate } from "../../sources/xero/json.ts";
+import { fixed4, money, type SandboxContact, type SandboxData, type SandboxDocument, type SandboxItem, type SandboxLine } from "./data.ts";
+
+/** A number written exactly as given (JSON.stringify would drop the trailing zeros). */
+export class Decimal {
+  constructor(readonly text: string) {}
+}
+
+type Json = string | number | boolean | null | Decimal | Json[] | { [key: string]: Json | undefined };
+
+/** CRLF-pretty JSON with escaped slashes. Hand-written because JSON.stringify cannot write `40.00`. */
+export function xeroJson(value: Json): string {
+  return write(value, "").replace(/\n/g, "\r\n");
+}
+
+function write(value: Json, indent: string): string {
+  if (value instanceof Decimal) return value.text;
+  if (value === null || typeof value !== "object") return typeof value === "string" ? JSON.stringify(value).replace(/\//g, "\\/") : JSON.stringify(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (!value.length) return "[]";
+    return `[\n${value.map((v) => inner + write(v, inner)).join(",\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined) as [string, Json][];
+  if (!entries.length) return "{}";
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${write(v, inner)}`).join(",\n")}\n${indent}}`;
+}
+
+const d = (text: string) => new Decimal(text);
+
+/** `2019-07-22T00:00:00`: the date beside the .NET date. */
+function dateString(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+export function renderContactRef(contact: SandboxContact | undefined, id: string): Json {
+  return { ContactID: id, Name: contact?.Name ?? "", Addresses: [], Phones: [], ContactGroups: [], ContactPersons: [], HasValidationErrors: false };
+}
+
+function renderLine(line: SandboxLine, dp: 2 | 4): Json {
+  return {
+    Description: line.Description,
+    UnitAmount: d(fixed4(line.unitAmount4, dp)),
+    TaxType: line.TaxType,
+    TaxAmount: d(money(line.taxCents)),
+    LineAmount: d(money(line.lineCents)),
+    AccountCode: line.AccountCode,
+    ItemCode: line.ItemCode,
+    Tracking: line.Tracking,
+    Quantity: d(fixed4(line.quantity4, dp)),
+    DiscountRate: line.DiscountRate === undefined ? undefined : d(line.DiscountRate.toFixed(2)),
+    LineItemID: line.LineItemID,
+    ValidationErrors: [],
+  };
+}
+
+export function renderDocument(doc: SandboxDocument, data: SandboxData, options: { withLines: boolean; dp: 2 | 4 }): { [key: string]: Json | undefined } {
+  const contact = data.contacts.find((c) => c.ContactID === doc.contactId);
+  const total = doc.subTotalCents + doc.totalTaxCents;
+  const paid = doc.Status === "PAID" ? total : 0;
+  const common = {
+    Contact: renderContactRef(contact, doc.contactId),
+    DateString: dateString(doc.dateMs),
+    Date: formatDotnetDate(doc.dateMs),
+    Status: doc.Status,
+    LineAmountTypes: doc.LineAmountTypes,
+    LineItems: options.withLines ? doc.lines.map((l) => renderLine(l, options.dp)) : [],
+    SubTotal: d(money(doc.subTotalCents)),
+    TotalTax: d(money(doc.totalTaxCents)),
+    Total: d(money(total)),
+    UpdatedDateUTC: formatDotnetDate(doc.updatedMs),
+    CurrencyCode: doc.CurrencyCode,
+  };
+  if (doc.kind === "credit_note") {
+    return {
+      Type: doc.Type,
+      CreditNoteID: doc.id,
+      CreditNoteNumber: doc.number,
+      Reference: doc.Reference,
+      RemainingCredit: d(money(doc.Status === "PAID" ? 0 : total)),
+      Allocations: [],
+      Payments: [],
+      HasAttachments: false,
+      ...common,
+      CurrencyRate: d(doc.CurrencyRate),
+      FullyPaidOnDate: doc.Status === "PAID" ? formatDotnetDate(doc.dateMs + 5 * 86_400_000) : undefined,
+    };
+  }
+  return {
+    Type: doc.Type,
+    InvoiceID: doc.id,
+    InvoiceNumber: doc.number,
+    Reference: doc.Reference,
+    Payments: [],
+    CreditNotes: [],
+    Prepayments: [],
+    Overpayments: [],
+    AmountDue: d(money(total - paid)),
+    AmountPaid: d(money(paid)),
+    AmountCredited: d("0.00"),
+    CurrencyRate: d(doc.CurrencyRate),
+    IsDiscounted: doc.lines.some((l) => l.DiscountRate !== undefined),
+    HasAttachments: false,
+    HasErrors: false,
+    DueDateString: dateString(doc.dueMs),
+    DueDate: formatDotnetDate(doc.dueMs),
+    ...common,
+  };
+}
+
+export function renderContact(contact: SandboxContact): { [key: string]: Json | undefined } {
+  return {
+    ContactID: contact.ContactID,
+    ContactNumber: contact.ContactNumber,
+    AccountNumber: contact.AccountNumber,
+    ContactStatus: contact.ContactStatus,
+    Name: contact.Name,
+    FirstName: contact.FirstName,
+    LastName: contact.LastName,
+    EmailAddress: contact.EmailAddress,
+    Addresses: [{ AddressType: "STREET", City: contact.City, Region: "", PostalCode: "", Country: "New Zealand" }],
+    Phones: [{ PhoneType: "DEFAULT", PhoneNumber: "", PhoneAreaCode: "", PhoneCountryCode: "" }],
+    UpdatedDateUTC: formatDotnetDate(contact.updatedMs),
+    ContactGroups: [],
+    IsSupplier: contact.IsSupplier,
+    IsCustomer: contact.IsCustomer,
+    DefaultCurrency: contact.DefaultCurrency,
+    HasAttachments: false,
+    HasValidationErrors: false,
+  };
+}
+
+export function renderItem(item: SandboxItem): { [key: string]: Json | undefined } {
+  return {
+    ItemID: item.ItemID,
+    Code: item.Code,
+    Description: item.Description,
+    PurchaseDescription: item.IsPurchased ? item.Description : undefined,
+    UpdatedDateUTC: formatDotnetDate(item.updatedMs),
+    PurchaseDetails: item.IsPurchased ? { UnitPrice: d(money(Math.round(item.unitPriceCents * 0.6))), AccountCode: "300", TaxType: "INPUT2" } : {},
+    SalesDetails: { UnitPrice: d(money(item.unitPriceCents)), AccountCode: "200", TaxType: "OUTPUT2" },
+    Name: item.Name,
+    IsTrackedAsInventory: false,
+    IsSold: item.IsSold,
+    IsPurchased: item.IsPurchased,
+  };
+}
+
+/** Reads a rendered record's field for `where`: money as a number, .NET dates as milliseconds. */
+export function readField(record: unknown, path: string[]): string | number | boolean | null | undefined {
+  let value: unknown = record;
+  for (const part of path) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+  if (value instanceof Decimal) return Number(value.text);
+  if (typeof value === "string") {
+    const date = /^\/Date\((-?\d+)/.exec(value);
+    return date ? Number(date[1]) : value;
+  }
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return value;
+  return undefined;
+}

@@ -1,0 +1,32 @@
+/**
+ * `salesdw serve [--port 8080] [--host 127.0.0.1]`: starts the dashboard on the warehouse and
+ * runs until stopped (Ctrl-C). Kept apart from the CLI's parsing so any CLI framework can call it.
+ */
+import { UserError } from "../config.ts";
+import { info } from "../log.ts";
+import { warehouseUrl } from "../warehouse/warehouse.ts";
+
+export const SERVE_DEFAULTS = { port: 8080, host: "127.0.0.1" };
+
+export async function serveCommand({ port, host }: { port: number; host: string }): Promise<number> {
+  const { buildServer } = await import("./server.ts");
+  const app = await buildServer({ url: warehouseUrl() });
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    await app.close();
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new UserError(`Port ${port} on ${host} is in use: choose another with --port.`);
+    throw error;
+  }
+  const shown = host.includes(":") ? `[${host}]` : host;
+  info(`Dashboard: http://${shown === "0.0.0.0" ? "127.0.0.1" : shown}:${(app.server.address() as { port: number }).port}/  (Ctrl-C stops it)`);
+  if (!process.env.SALESDW_ADMIN_PASSWORD) info("Admin pages are off: set SALESDW_ADMIN_PASSWORD to turn them on.");
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await app.close();
+  return 0;
+}

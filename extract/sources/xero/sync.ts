@@ -1,0 +1,273 @@
+/**
+ * One Xero sync: contacts, items, invoices and credit notes, each its own load. Documents are
+ * fetched page by page (pageSize 1000, `order=UpdatedDateUTC ASC`) since the highest
+ * UpdatedDateUTC landed minus an overlap; versions already in raw are skipped, so the overlap
+ * re-fetched lands nothing. The cursor is written in the same transaction as the rows.
+ */
+import type pg from "pg";
+import { UserError } from "../../config.ts";
+import { findContract, type Contract } from "../../contracts/contracts.ts";
+import { landBatch, readSyncState, recordFailure, type LoadResult } from "../../loader/loader.ts";
+import { ensureRawTables, quoteIdent } from "../../loader/raw-schema.ts";
+import { connect } from "../../warehouse/warehouse.ts";
+import { printLoad } from "../../commands/program.ts";
+import { redact } from "../../log.ts";
+import { paged } from "../http.ts";
+import { spoolRecords } from "../records.ts";
+import type { LandedRecord, RejectedRecord } from "../source.ts";
+import { XeroApi } from "./api.ts";
+import { parseDotnetDate } from "./json.ts";
+import { rowMapper } from "./rows.ts";
+import { readXeroSettings } from "./settings.ts";
+
+type Json = Record<string, unknown>;
+
+export interface XeroEntity {
+  /** The cursor's name in raw._sync_state and the name on the command line. */
+  name: "contacts" | "items" | "invoices" | "credit_notes";
+  endpoint: "Contacts" | "Items" | "Invoices" | "CreditNotes";
+  contractEntity: string;
+  idField: string;
+  numberField?: string;
+  query: Record<string, string>;
+  /** Items: never paged, always the full list (Xero deletes items without trace). */
+  paged: boolean;
+}
+
+export const XERO_ENTITIES: XeroEntity[] = [
+  { name: "contacts", endpoint: "Contacts", contractEntity: "contact", idField: "ContactID", query: { includeArchived: "true", order: "UpdatedDateUTC ASC" }, paged: true },
+  { name: "items", endpoint: "Items", contractEntity: "item", idField: "ItemID", query: { order: "Code ASC" }, paged: false },
+  {
+    name: "invoices",
+    endpoint: "Invoices",
+    contractEntity: "invoice_line",
+    idField: "InvoiceID",
+    numberField: "InvoiceNumber",
+    query: { where: 'Type=="ACCREC"', order: "UpdatedDateUTC ASC", unitdp: "4" },
+    paged: true,
+  },
+  {
+    name: "credit_notes",
+    endpoint: "CreditNotes",
+    contractEntity: "credit_note_line",
+    idField: "CreditNoteID",
+    numberField: "CreditNoteNumber",
+    query: { where: 'Type=="ACCRECCREDIT"', order: "UpdatedDateUTC ASC", unitdp: "4" },
+    paged: true,
+  },
+];
+
+export interface XeroSyncOptions {
+  entities?: string[];
+  pageSize?: number;
+  /** Ignore the cursors and read everything (versions already landed are still skipped). */
+  full?: boolean;
+  overlapMinutes?: number;
+  retries?: number;
+  backoffMs?: number;
+  timeoutMs?: number;
+}
+
+export interface XeroCursor {
+  /** The highest UpdatedDateUTC landed, ISO 8601. */
+  updated_date_utc: string;
+}
+
+const SOURCE = "xero";
+
+export async function syncXero(url: string, options: XeroSyncOptions = {}): Promise<LoadResult[]> {
+  const settings = readXeroSettings();
+  const wanted = options.entities ?? XERO_ENTITIES.map((e) => e.name);
+  const unknown = wanted.filter((name) => !XERO_ENTITIES.some((e) => e.name === name));
+  if (unknown.length) throw new UserError(`xero: unknown entities ${unknown.join(", ")}; choose from ${XERO_ENTITIES.map((e) => e.name).join(", ")}.`);
+  const entities = XERO_ENTITIES.filter((e) => wanted.includes(e.name));
+  const pageSize = options.pageSize ?? 1000;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new UserError(`xero: the page size must be 1 to 1000 (Xero's maximum), got ${pageSize}.`);
+
+  const client = await connect(url);
+  try {
+    // One sync at a time per warehouse: two would also rotate the same refresh token and break it.
+    const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended('salesdw.sync:xero', 0)) as got");
+    if (!rows[0].got) throw new UserError("xero: another Xero sync is running against this warehouse; wait for it to finish.");
+    const api = new XeroApi(settings, { retries: options.retries, backoffMs: options.backoffMs, timeoutMs: options.timeoutMs });
+    let tenantResolved = false;
+    const results: LoadResult[] = [];
+    for (const entity of entities) {
+      const contract = findContract(SOURCE, entity.contractEntity);
+      await ensureRawTables(client, contract);
+      await ensureVersionIndex(client, contract, entity);
+      const startedAt = new Date();
+      try {
+        if (!tenantResolved) {
+          await api.resolveTenant();
+          tenantResolved = true;
+        }
+        const result = await syncEntity(client, api, contract, entity, { ...options, pageSize });
+        printLoad(result);
+        results.push(result);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        const message = redact(error.message);
+        await recordFailure(client, { contract, origin: originOf(entity), fingerprint: "-", details: { endpoint: entity.endpoint } }, startedAt, message);
+        const failed: LoadResult = { status: "failed", origin: originOf(entity), rowsLoaded: 0, rowsRejected: 0, message };
+        printLoad(failed);
+        results.push(failed);
+        // A token, a tenant, a limit or an unreachable service fails every entity alike: the run stops
+        // here; what landed stays, and the cursors of the rest do not move.
+        break;
+      }
+    }
+    return results;
+  } finally {
+    await client.end();
+  }
+}
+
+function originOf(entity: XeroEntity): string {
+  return `xero:/${entity.endpoint}`;
+}
+
+/** Lookups of landed versions go by document id: an index keeps them cheap however large raw grows. */
+async function ensureVersionIndex(client: pg.Client, contract: Contract, entity: XeroEntity): Promise<void> {
+  if (!entity.paged) return;
+  const column = idColumn(contract, entity);
+  await client.query(`create index if not exists ${quoteIdent(`${contract.rawTable}__${column}`)} on raw.${quoteIdent(contract.rawTable)} (${quoteIdent(column)})`);
+}
+
+/** The raw column holding the record's Xero id (the contract column read from that field). */
+function idColumn(contract: Contract, entity: XeroEntity): string {
+  const column = contract.columns.find((c) => c.headers[0] === entity.idField);
+  if (!column || !contract.columns.some((c) => c.name === "updated_date_utc")) {
+    throw new Error(`${contract.file} needs a column read from ${entity.idField} and one named updated_date_utc`);
+  }
+  return column.name;
+}
+
+/** `id|UpdatedDateUTC` of the versions of these records already in raw. */
+async function landedVersions(client: pg.Client, contract: Contract, entity: XeroEntity, ids: string[]): Promise<Set<string>> {
+  const id = quoteIdent(idColumn(contract, entity));
+  const { rows } = await client.query<{ version: string }>(
+    `select distinct ${id} || '|' || updated_date_utc as version from raw.${quoteIdent(contract.rawTable)} where ${id} = any($1::text[])`,
+    [ids],
+  );
+  return new Set(rows.map((r) => r.version));
+}
+
+export interface PageSeen {
+  /** The server's clock when it answered (envelope DateTimeUTC). */
+  answeredMs?: number;
+  lastUpdatedMs?: number;
+}
+
+export interface RunSeen {
+  pages: PageSeen[];
+  /** The earliest UpdatedDateUTC later than the first page's answer: a change made during the run. */
+  firstChangeMs?: number;
+}
+
+async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, entity: XeroEntity, options: XeroSyncOptions & { pageSize: number }): Promise<LoadResult> {
+  const previous = options.full ? undefined : await readSyncState<XeroCursor>(client, SOURCE, entity.name);
+  const previousMs = previous ? Date.parse(previous.updated_date_utc) : undefined;
+  const overlapMs = (options.overlapMinutes ?? 5) * 60_000;
+  const sinceMs = entity.paged && previousMs !== undefined ? previousMs - overlapMs : undefined;
+  const mapper = rowMapper(contract);
+  const details = {
+    endpoint: entity.endpoint,
+    if_modified_since: sinceMs === undefined ? null : new Date(sinceMs).toISOString(),
+    pages: 0,
+    fetched: 0,
+    already_landed: 0,
+    versions: 0,
+  };
+  const run: RunSeen = { pages: [] };
+  let maxUpdatedMs: number | undefined;
+
+  async function fetchPage(page: number) {
+    const envelope = await api.get(entity.endpoint, entity.paged ? { ...entity.query, page, pageSize: options.pageSize } : entity.query, sinceMs);
+    const list = envelope[entity.endpoint];
+    if (!Array.isArray(list)) throw new UserError(`xero: GET /api.xro/2.0/${entity.endpoint} answered without an ${entity.endpoint} list; check XERO_API_URL.`);
+    details.pages++;
+    const pageCount = envelope.pagination ? Number(envelope.pagination.pageCount) : undefined;
+    return { items: list as Json[], pageCount, answeredMs: parseDotnetDate(envelope.DateTimeUTC) };
+  }
+
+  async function* records(): AsyncGenerator<LandedRecord | RejectedRecord> {
+    let answeredMs: number | undefined;
+    const pageSource = async (page: number) => {
+      const result = await fetchPage(page);
+      answeredMs = result.answeredMs;
+      return result;
+    };
+    const all = paged(pageSource, { pageSize: entity.paged ? options.pageSize : Number.POSITIVE_INFINITY });
+    for await (const { items } of all) {
+      const seen: PageSeen = { answeredMs };
+      run.pages.push(seen);
+      const started = run.pages[0].answeredMs;
+      details.fetched += items.length;
+      const known = entity.paged ? await landedVersions(client, contract, entity, items.map((r) => String(r[entity.idField] ?? ""))) : new Set<string>();
+      // Items are compared as a whole list by the batch's fingerprint; order them so the same list hashes the same.
+      const ordered = entity.paged ? items : [...items].sort((a, b) => String(a[entity.idField]).localeCompare(String(b[entity.idField])));
+      for (const record of ordered) {
+        const id = record[entity.idField];
+        const updatedText = record.UpdatedDateUTC;
+        const updatedMs = parseDotnetDate(updatedText);
+        if (typeof id !== "string" || updatedMs === undefined) {
+          yield { kind: "reject", sourceRow: `${entity.endpoint} ${String(id ?? "?")}`, raw: JSON.stringify(record), reason: `no ${entity.idField} or no readable UpdatedDateUTC` };
+          continue;
+        }
+        seen.lastUpdatedMs = updatedMs;
+        if (started !== undefined && updatedMs >= started - 1000) run.firstChangeMs = Math.min(run.firstChangeMs ?? updatedMs, updatedMs);
+        maxUpdatedMs = Math.max(maxUpdatedMs ?? updatedMs, updatedMs);
+        if (known.has(`${id}|${updatedText}`)) {
+          details.already_landed++;
+          continue;
+        }
+        details.versions++;
+        yield* mapper.rows(record, `${entity.numberField ? `${record[entity.numberField] ?? id}` : id}@${updatedMs}`);
+      }
+    }
+  }
+
+  const batch = await spoolRecords({
+    contract,
+    origin: originOf(entity),
+    details,
+    records: records(),
+    syncState: () => {
+      const cursorMs = safeCursor(run, maxUpdatedMs, previousMs);
+      return cursorMs === undefined ? undefined : { source: SOURCE, entity: entity.name, cursor: { updated_date_utc: new Date(cursorMs).toISOString() } satisfies XeroCursor };
+    },
+  });
+  try {
+    const result = await landBatch(client, batch, { progress: true });
+    if (batch.records === 0 && result.status !== "failed") {
+      // Nothing new is not a load worth counting, whether or not an empty batch was recorded before.
+      result.status = "skipped";
+      const since = details.if_modified_since ? ` since ${details.if_modified_since}` : "";
+      result.message = `${originOf(entity)}: nothing new${since} (${details.fetched} fetched in ${details.pages} page${details.pages === 1 ? "" : "s"}, all already landed).`;
+    }
+    return result;
+  } finally {
+    await batch.dispose();
+  }
+}
+
+/**
+ * The cursor a run may store. Offset paging over a list sorted by UpdatedDateUTC shifts when a
+ * document already read changes during the run (it moves to the end): the document just after a
+ * later page boundary then slips into a page already read. Such a change shows as a document
+ * updated after the first page was answered; pages answered after it are suspect, so the cursor
+ * stops at the last document of the page before them (the next run re-reads from there; versions
+ * already landed are skipped). Without such a change, the highest UpdatedDateUTC seen.
+ */
+export function safeCursor(run: RunSeen, maxUpdatedMs: number | undefined, previousMs: number | undefined): number | undefined {
+  if (maxUpdatedMs === undefined) return previousMs;
+  const { pages, firstChangeMs } = run;
+  if (pages.length < 2 || firstChangeMs === undefined) return maxUpdatedMs;
+  // Second precision on both clocks: a page answered within a second of the change counts as after it.
+  const firstSuspect = pages.findIndex((p, i) => i > 0 && (p.answeredMs ?? Number.POSITIVE_INFINITY) >= firstChangeMs - 1000);
+  if (firstSuspect < 0) return maxUpdatedMs;
+  const safe = pages[firstSuspect - 1].lastUpdatedMs;
+  if (safe === undefined) return previousMs;
+  return Math.max(safe, previousMs ?? safe);
+}

@@ -1,0 +1,132 @@
+/**
+ * What the dashboard tests share: the server on a free loopback port, Debian's chromium
+ * through playwright-core (no browser download), a page that records console errors and any
+ * request leaving the machine, and the generated Karamad files read back independently.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import * as jalaali from "jalaali-js";
+import { type Browser, chromium, type Page } from "playwright-core";
+import type { FastifyInstance, preHandlerAsyncHookHandler } from "fastify";
+import { buildServer } from "../../extract/serve/server.ts";
+
+export async function startDashboard(url: string, adminGuard?: preHandlerAsyncHookHandler): Promise<{ app: FastifyInstance; base: string }> {
+  const app = await buildServer({ url, adminGuard });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  return { app, base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
+}
+
+export interface Watched {
+  page: Page;
+  /** Console errors and uncaught exceptions on the page. */
+  errors: string[];
+  /** Every request to a host other than this machine. */
+  external: string[];
+}
+
+export async function watchedPage(browser: Browser, options: Parameters<Browser["newPage"]>[0] = {}): Promise<Watched> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, ...options });
+  const errors: string[] = [];
+  const external: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.protocol === "data:" || url.protocol === "blob:") return;
+    if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) external.push(request.url());
+  });
+  return { page, errors, external };
+}
+
+/** Digits as a page shows them ("1,234,567", "-12.5") → a string BigInt or Number can read. */
+export const plainNumber = (text: string) => text.replace(/[,\s]/g, "").replace(/\u2212/g, "-");
+
+/** How many pixels of a chart's canvas are drawn (not transparent): a rendered chart has many. */
+export async function drawnPixels(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (element) => {
+    const canvas = element.querySelector("canvas");
+    if (!canvas) return 0;
+    const context = canvas.getContext("2d")!;
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    let drawn = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) drawn++;
+    return drawn;
+  });
+}
+
+export interface KaramadLine {
+  invoice: string;
+  line: number;
+  day: string;
+  jalali: { jy: number; jm: number; jd: number };
+  sale: boolean;
+  customer: string;
+  customerName: string;
+  product: string;
+  productName: string;
+  /** Signed thousandths. */
+  quantity: bigint;
+  /** Signed rials. */
+  net: bigint;
+  branch: string;
+  salesperson: string;
+  region: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+function thousandths(text: string): bigint {
+  const [whole, fraction = ""] = text.replace(/,/g, "").split(".");
+  return BigInt(whole) * 1000n + BigInt((fraction + "000").slice(0, 3));
+}
+
+/**
+ * The usable lines of a generated export (UTF-8, Latin digits, comma-separated), read here
+ * from the file itself: rows with a wrong field count or a day the month lacks are left out,
+ * as the warehouse must leave them out.
+ */
+export function readKaramadLines(file: string): KaramadLine[] {
+  const records = parse(readFileSync(file, "utf8"), { relax_column_count: true, from_line: 2, bom: true }) as string[][];
+  const lines: KaramadLine[] = [];
+  for (const f of records) {
+    if (f.length !== 18) continue;
+    const [jy, jm, jd] = f[2].split("/").map(Number);
+    if (!jalaali.isValidJalaaliDate(jy, jm, jd)) continue;
+    const g = jalaali.toGregorian(jy, jm, jd);
+    const sign = f[3] === "فروش" ? 1n : -1n;
+    lines.push({
+      invoice: f[0], line: Number(f[1]), day: `${g.gy}-${pad(g.gm)}-${pad(g.gd)}`, jalali: { jy, jm, jd }, sale: sign === 1n,
+      customer: f[4], customerName: f[5], product: f[6], productName: f[7],
+      quantity: sign * thousandths(f[8]), net: sign * BigInt(f[14].replace(/,/g, "")),
+      branch: f[15], salesperson: f[16], region: f[17],
+    });
+  }
+  return lines;
+}
+
+/** Rewrites fields of the first data row that `pick` chooses (to plant values such as spreadsheet formulas). */
+export function rewriteRow(file: string, pick: (fields: string[]) => boolean, change: (fields: string[]) => string[]): void {
+  const rows = readFileSync(file, "utf8").split("\n");
+  const index = rows.findIndex((row, i) => i > 0 && row && pick((parse(row, { relax_column_count: true }) as string[][])[0]));
+  if (index < 0) throw new Error(`no row to rewrite in ${file}`);
+  const fields = change((parse(rows[index]) as string[][])[0]);
+  rows[index] = fields.map((v) => `"${v.replace(/"/g, '""')}"`).join(",");
+  writeFileSync(file, rows.join("\n"));
+}
+
+export const sum = (values: bigint[]) => values.reduce((a, b) => a + b, 0n);
+
+/** "12.5" from thousandths, trailing zeros dropped, grouped as the page groups. */
+export function showThousandths(value: bigint): string {
+  const sign = value < 0n ? "-" : "";
+  const abs = value < 0n ? -value : value;
+  const whole = (abs / 1000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const fraction = (abs % 1000n).toString().padStart(3, "0").replace(/0+$/, "");
+  return `${sign}${whole}${fraction ? `.${fraction}` : ""}`;
+}
