@@ -1,27 +1,9 @@
 /**
- * The seller-events part of `npm start`: write the demo's sample event files (10 sellers over
- * 14 days, both layouts, every quirk) and the opening balances, land them, and after the
- * models ran print each seller's closing balance.
+ * The seller-events part of `npm start` (the sample files are written and landed with the other
+ * sources' by `salesdw run`): after the models ran, each seller's closing balance.
  */
-import path from "node:path";
 import type pg from "pg";
-import { projectRoot } from "../../config.ts";
-import { extractFiles } from "../../extract.ts";
 import { info } from "../../log.ts";
-import { writeSellerEventSample } from "../../samples/events.ts";
-
-export const EVENTS_SAMPLE_DIR = path.join(projectRoot, "samples", "events");
-
-/** Writes and lands the sample files; returns how many loads failed. */
-export async function landSampleSellerEvents(url: string, dir = EVENTS_SAMPLE_DIR): Promise<number> {
-  info(`\nSample seller events in ${path.relative(process.cwd(), dir) || "."} (generated, deterministic), landed in raw`);
-  const sample = await writeSellerEventSample(dir, { sellers: 10, days: 14 });
-  const loads = [
-    ...(await extractFiles("events", sample.eventFiles, { url, progress: true })),
-    ...(await extractFiles("events-opening-balances", [sample.openingBalanceFile], { url, progress: true })),
-  ];
-  return loads.filter((l) => l.status === "failed").length;
-}
 
 export async function printSellerBalances(client: pg.Client): Promise<void> {
   const { rows } = await client.query(`
