@@ -71,17 +71,17 @@ async function ensureRolesOnce(client: pg.Client): Promise<string[]> {
 async function rolesReady(client: pg.Client): Promise<boolean> {
   const { rows } = await client.query(
     `select count(*) filter (where rolname = any($1)) = cardinality($1) as roles,
-       to_regclass('admin.customer_map') is not null and to_regclass('admin.product_map') is not null
-         and to_regclass('admin.map_changes') is not null as admin_tables
+       to_regclass('admin.map_changes') is not null as change_log
      from pg_roles`,
     [[ROLES.reader, ROLES.adminWriter]],
   );
-  if (!rows[0].roles || !rows[0].admin_tables) return false;
-  const { rows: unreadable } = await client.query(
-    `select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = 'mart' and c.relkind in ('r', 'v', 'm', 'p') and not has_table_privilege($1, c.oid, 'select')`,
-    [ROLES.reader],
+  if (!rows[0].roles || !rows[0].change_log) return false;
+  const { rows: ready } = await client.query(
+    `select has_table_privilege($2, 'admin.customer_map', 'insert') and has_table_privilege($2, 'admin.product_map', 'insert')
+       and (to_regnamespace('mart') is null or has_schema_privilege($1, 'mart', 'usage') and not exists (
+         select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'mart' and c.relkind in ('r', 'v', 'm', 'p') and not has_table_privilege($1, c.oid, 'select'))) as ok`,
+    [ROLES.reader, ROLES.adminWriter],
   );
-  const { rows: schema } = await client.query("select to_regnamespace('mart') is null or has_schema_privilege($1, 'mart', 'usage') as ok", [ROLES.reader]);
-  return unreadable[0].n === 0 && schema[0].ok;
+  return ready[0].ok;
 }

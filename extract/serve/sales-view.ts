@@ -20,7 +20,7 @@ export interface Dimension {
 }
 
 const LABELS: Record<string, string> = {
-  source_system: "Source", currency: "Currency", event_type: "Type", customer: "Customer", product: "Product",
+  source_system: "Source", currency: "Currency", unified_customer_key: "Customer (merged)", unified_product_key: "Product (merged)", event_type: "Type", customer: "Customer", product: "Product",
   parent_customer: "Parent customer", market: "Market", cluster: "Cluster", merchant_group: "Merchant group",
   product_group: "Product group", branch: "Branch", salesperson: "Salesperson", region: "Region", unit: "Unit",
 };
@@ -34,6 +34,8 @@ const BREAKDOWN_PREFERENCE = ["market", "parent_customer", "product_group", "clu
 
 export interface SalesColumns {
   dimensions: Dimension[];
+  /** Conditions every figure obeys: lines of product groups that are not sales (freight…) are not revenue, as in the KPI marts. */
+  scope: string[];
   /** Every column of the view in order, with whether it holds text (for the CSV). */
   columns: { name: string; text: boolean }[];
 }
@@ -59,7 +61,8 @@ export async function readSalesColumns(pool: pg.Pool): Promise<SalesColumns | un
     });
   }
   dimensions.sort((a, b) => rank(a.key) - rank(b.key));
-  return { dimensions, columns };
+  const scope = rows.some((r) => r.name === "is_sales_product" && r.data_type === "boolean") ? [`"is_sales_product" is not false`] : [];
+  return { dimensions, columns, scope };
 }
 
 const rank = (key: string) => (FIRST.includes(key) ? FIRST.indexOf(key) - FIRST.length : 0);
@@ -74,6 +77,8 @@ export interface SalesView {
   filters: Map<string, string[]>;
   by: string;
   page: number;
+  /** Conditions from the mart (SalesColumns.scope). */
+  scope: string[];
   /** What in the URL could not be used, said plainly on the page. */
   problems: string[];
 }
@@ -82,7 +87,12 @@ type Query = Record<string, string | string[] | undefined>;
 const list = (value: string | string[] | undefined) => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 const first = (value: string | string[] | undefined) => list(value)[0];
 
-export function parseSalesView(query: Query, dimensions: Dimension[], asOf: string): SalesView {
+/**
+ * `valueCounts`: how many distinct values each dimension has; a dimension whose column is empty
+ * for every loaded source is not offered as the default breakdown.
+ */
+export function parseSalesView(query: Query, mart: SalesColumns, asOf: string, valueCounts: Map<string, number>): SalesView {
+  const { dimensions } = mart;
   const problems: string[] = [];
   const calendar: Calendar = first(query.cal) === "jalali" ? "jalali" : "gregorian";
   let preset = (first(query.preset) ?? "mtd") as Preset;
@@ -109,13 +119,15 @@ export function parseSalesView(query: Query, dimensions: Dimension[], asOf: stri
     if (values.length) filters.set(dimension.key, values);
   }
   const keys = dimensions.map((d) => d.key);
-  let by = first(query.by) ?? BREAKDOWN_PREFERENCE.find((k) => keys.includes(k)) ?? keys[0] ?? "";
+  const varied = [...BREAKDOWN_PREFERENCE, ...keys.filter((k) => k !== "currency")].filter((k) => keys.includes(k) && (valueCounts.get(k) ?? 0) > 1);
+  const fallback = varied[0] ?? keys[0] ?? "";
+  let by = first(query.by) ?? fallback;
   if (!keys.includes(by)) {
     problems.push(`breakdown "${by}" is not a column of ${SALES_VIEW}.`);
-    by = BREAKDOWN_PREFERENCE.find((k) => keys.includes(k)) ?? keys[0] ?? "";
+    by = fallback;
   }
   const page = Math.max(1, Math.floor(Number(first(query.page) ?? 1)) || 1);
-  return { calendar, preset, from: range!.from, to: range!.to, asOf, filters, by, page, problems };
+  return { calendar, preset, from: range!.from, to: range!.to, asOf, filters, by, page, scope: mart.scope, problems };
 }
 
 /** The URL query of a view (presets stay presets, so a saved link keeps counting from the latest data). */
@@ -134,9 +146,9 @@ export function viewQuery(view: SalesView, changes: Partial<Pick<SalesView, "cal
   return params.toString();
 }
 
-/** SQL conditions for the view's dimension filters (values bound as parameters, columns from the catalogue). */
+/** SQL conditions for the view's scope and dimension filters (values bound as parameters, columns from the catalogue). */
 export function filterConditions(view: SalesView, dimensions: Dimension[], params: unknown[]): string[] {
-  const conditions: string[] = [];
+  const conditions: string[] = [...view.scope];
   for (const dimension of dimensions) {
     const values = view.filters.get(dimension.key);
     if (!values) continue;

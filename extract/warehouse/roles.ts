@@ -4,7 +4,7 @@
  *                        admin (the users' mapping tables), which the transformer may only read
  *   salesdw_transformer  reads raw, owns the modelled schemas (Dataform runs as it)
  *   salesdw_reader       reads mart, nothing else (dashboards)
- *   salesdw_admin_writer writes the identity mapping tables in schema admin, nothing else (dashboard admin)
+ *   salesdw_admin_writer edits the mapping tables in schema admin, nothing else (the dashboard's admin)
  * People and services log in as their own roles made members of one of these, with
  * `alter role … set role salesdw_…` so that what they create belongs to the group.
  */
@@ -71,7 +71,7 @@ export async function ensureRoles(client: pg.Client): Promise<string[]> {
     // What this login itself creates in mart later (a `dataform run` as the database owner, as
     // `npm start` does) is readable by the reader too: Dataform drops and re-creates views.
     await client.query(`alter default privileges in schema mart grant select on tables to ${reader}`);
-    // The identity mapping tables: written only through salesdw_admin_writer, read by the models.
+    // The dashboard's admin edits the mapping tables as salesdw_admin_writer and logs each edit in admin.map_changes.
     await ensureAdminSchema(client, ROLES);
     await client.query("commit");
   } catch (error) {

@@ -149,19 +149,23 @@ describe("sales on a mart with more dimensions and two currencies", () => {
     const j = jalaali.toJalaali(gy, gm, gd);
     return {
       i, date, j, currency: nzd ? "NZD" : "IRR", source: nzd ? "xero" : "karamad", net: nzd ? i * 10 + 0.5 : 1_000_000 * (i + 1),
-      market: i % 2 ? "North" : "جنوب", parent: `PC${i % 4}`, group: i % 5 ? "G1" : "G2",
+      market: i % 2 ? "North" : "جنوب", parent: `Parent ${i % 4}`, cluster: i % 7 ? "3" : null, group: i % 5 ? "G1" : "G2", sales: true,
     };
   });
+  // Freight: a product group that is not sales; its lines are not revenue.
+  const freight = [0, 1].map((i) => ({ ...lines[i + 1], i: 100 + i, net: 777_000, group: "Freight", sales: false }));
 
   beforeAll(async () => {
     await sql(`create table mart.sales_enriched (sales_line_key text, date date, jalali_date text, jalali_year integer, jalali_month integer,
       jalali_month_name text, year integer, month integer, source_system text, document_id text, line_number integer, event_type text,
       customer_code text, customer_name text, product_code text, product_name text, unit text, branch text, salesperson text, region text,
       quantity numeric, gross_amount numeric, discount_amount numeric, tax_amount numeric, net_amount numeric, currency text,
-      market text, parent_customer_code text, parent_customer_name text, product_group text)`);
-    await insert("mart.sales_enriched", lines.map((l) => [
+      unified_customer_key text, market text, parent_customer text, cluster text, merchant_group text,
+      unified_product_key text, product_group text, is_sales_product boolean)`);
+    await insert("mart.sales_enriched", [...lines, ...freight].map((l) => [
       `k${l.i}`, l.date, `${l.j.jy}/${l.j.jm}/${l.j.jd}`, l.j.jy, l.j.jm, "x", 2025, 3, l.source, `D${l.i}`, 1, "SALE", `C${l.i % 6}`, `Customer ${l.i % 6}`,
-      "P1", "Product", "u", "B", "S", "R", 1, l.net, 0, 0, l.net, l.currency, l.market, l.parent, `Parent ${l.parent}`, l.group,
+      l.sales ? "P1" : "F1", l.sales ? "Product" : "Freight", "u", "B", "S", "R", 1, l.net, 0, 0, l.net, l.currency,
+      `${l.source}:C${l.i % 6}`, l.market, l.parent, l.cluster, null, `${l.source}:P1`, l.group, l.sales,
     ]));
   });
 
@@ -170,12 +174,14 @@ describe("sales on a mart with more dimensions and two currencies", () => {
     const range = `preset=custom&from=${day(0)}&to=${day(19)}`;
     await page.goto(`${base}/sales?${range}`);
     const labels = await page.locator("form.filters label").evaluateAll((ls) => ls.map((l) => l.firstChild!.textContent!.trim()));
-    expect(labels).toEqual(expect.arrayContaining(["Source", "Currency", "Customer", "Product", "Branch", "Market", "Parent customer", "Product group"]));
+    expect(labels).toEqual(expect.arrayContaining(["Source", "Currency", "Customer", "Product", "Branch", "Market", "Parent customer", "Cluster", "Product group", "Customer (merged)"]));
+    expect(labels).not.toContain("Merchant group"); // no line has one: nothing to choose
     const revenue = async (currency: string) => plainNumber(await page.locator(`[data-kpi=revenue][data-currency=${currency}] .value`).innerText());
     const total = (currency: string, market?: string) =>
       lines.filter((l) => l.currency === currency && (!market || l.market === market)).reduce((a, l) => a + l.net, 0);
     expect(await revenue("IRR")).toBe(String(total("IRR")));
     expect(await revenue("NZD")).toBe(total("NZD").toFixed(2));
+    expect(await page.locator("main").innerText()).toContain("lines of product groups that are not sales (freight…) are left out");
     expect(await page.locator(".meta strong").nth(1).innerText()).toBe("Market"); // the breakdown a market column brings
     await page.goto(`${base}/sales?${range}&market=${encodeURIComponent("جنوب")}`);
     expect(await revenue("IRR")).toBe(String(total("IRR", "جنوب")));
@@ -196,13 +202,13 @@ describe("sales on a mart with more dimensions and two currencies", () => {
     const { page } = await watchedPage(browser, { httpCredentials: { username: "maryam", password: ADMIN_PASSWORD } });
     await page.goto(`${base}/admin/customers?source=karamad`);
     const row = page.locator("#mappings tbody tr", { has: page.locator("input[name=code][value=C1]") }).first();
-    await row.locator("input[name=target_id]").fill("CUSTOMER-ONE");
+    await row.locator("input[name=key]").fill("CUSTOMER-ONE");
     await row.locator("input[name=note]").fill("همان مشتری");
     await Promise.all([page.waitForURL(/done=/), row.locator("button", { hasText: "Link" }).click()]);
-    expect(await page.locator(".notice-done").innerText()).toBe("karamad C1 linked to CUSTOMER-ONE.");
+    expect(await page.locator(".notice-done").innerText()).toMatch(/^karamad C1 linked to CUSTOMER-ONE\. The marts show it after the next npx dataform run/);
     expect(new URL(page.url()).searchParams.get("source")).toBe("karamad");
-    const [mapped] = await sql("select customer_id, note, updated_by, updated_at > now() - interval '1 minute' as recent from admin.customer_map where source_system = 'karamad' and source_customer_code = 'C1'");
-    expect(mapped).toEqual({ customer_id: "CUSTOMER-ONE", note: "همان مشتری", updated_by: "maryam", recent: true });
+    const [mapped] = await sql("select customer_key, note, updated_by, updated_at > now() - interval '1 minute' as recent from admin.customer_map where source_system = 'karamad' and source_customer_id = 'C1'");
+    expect(mapped).toEqual({ customer_key: "CUSTOMER-ONE", note: "همان مشتری", updated_by: "maryam", recent: true });
     await page.screenshot({ path: "/tmp/web-admin.png" });
 
     // Another site's page posting with the browser's credentials is refused; nothing changes.
@@ -213,13 +219,13 @@ describe("sales on a mart with more dimensions and two currencies", () => {
     expect(forged.status).toBe(403);
     expect(await sql("select 1 from admin.customer_map")).toHaveLength(1);
 
-    expect(await row.locator("input[name=target_id]").inputValue()).toBe("CUSTOMER-ONE");
+    expect(await row.locator("input[name=key]").inputValue()).toBe("CUSTOMER-ONE");
     await Promise.all([page.waitForURL(/unlinked/), row.locator("button", { hasText: "Unlink" }).click()]);
     expect(await sql("select 1 from admin.customer_map")).toHaveLength(0);
-    const changes = await sql("select action, source_code, old_value ->> 'customer_id' as old_id, new_value ->> 'customer_id' as new_id, changed_by from admin.map_changes order by change_id");
+    const changes = await sql("select action, source_id, old_value -> 0 ->> 'customer_key' as old_key, new_value ->> 'customer_key' as new_key, changed_by from admin.map_changes order by change_id");
     expect(changes).toEqual([
-      { action: "link", source_code: "C1", old_id: null, new_id: "CUSTOMER-ONE", changed_by: "maryam" },
-      { action: "unlink", source_code: "C1", old_id: "CUSTOMER-ONE", new_id: null, changed_by: "maryam" },
+      { action: "link", source_id: "C1", old_key: null, new_key: "CUSTOMER-ONE", changed_by: "maryam" },
+      { action: "unlink", source_id: "C1", old_key: "CUSTOMER-ONE", new_key: null, changed_by: "maryam" },
     ]);
 
     // Without a password configured the admin is off.
@@ -244,11 +250,12 @@ describe("sales on a mart with more dimensions and two currencies", () => {
           await client.query("rollback");
         }
       });
-    expect(await as("salesdw_admin_writer", "insert into admin.product_map (source_system, source_product_code, product_id, updated_by) values ('k', 'P1', 'X', 'me')")).toBe("allowed");
+    expect(await as("salesdw_admin_writer", "insert into admin.product_map (source_system, source_product_code, product_key, updated_by) values ('k', 'P1', 'X', 'me')")).toBe("allowed");
     expect(await as("salesdw_admin_writer", "select * from mart.sales_enriched")).toMatch(/permission denied/);
     expect(await as("salesdw_admin_writer", "delete from admin.map_changes")).toMatch(/permission denied/);
     expect(await as("salesdw_admin_writer", "create table admin.other (x int)")).toMatch(/permission denied/);
-    expect(await as("salesdw_reader", "insert into admin.customer_map (source_system, source_customer_code, customer_id, updated_by) values ('k', 'C', 'X', 'me')")).toMatch(/permission denied/);
+    expect(await as("salesdw_reader", "insert into admin.customer_map (source_system, source_customer_id, customer_key, updated_by) values ('k', 'C', 'X', 'me')")).toMatch(/permission denied/);
+    expect(await as("salesdw_transformer", "delete from admin.customer_map")).toMatch(/permission denied/);
     expect(await as("salesdw_reader", "select 1 from mart.sales_enriched limit 1")).toBe("allowed");
   });
 });

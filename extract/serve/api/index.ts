@@ -63,9 +63,16 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app: FastifyInstance, 
       ],
     },
   });
-  // Everything the page loads comes from @fastify/swagger-ui's own files; the online validator stays off.
-  // indexPrefix: the page links its files under the prefix this plugin is registered with.
-  await app.register(swaggerUi, { routePrefix: "/docs", indexPrefix: app.prefix, staticCSP: true, validatorUrl: false, uiConfig: { deepLinking: false } });
+  // Everything the page loads comes from @fastify/swagger-ui's own files; the online validator stays
+  // off and the page's CSP allows this server only (the plugin's default also allows any https: style
+  // and blocks an inline one the page uses). indexPrefix: the page links its files under this plugin's prefix.
+  await app.register(swaggerUi, {
+    routePrefix: "/docs",
+    indexPrefix: app.prefix,
+    staticCSP: "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
+    validatorUrl: false,
+    uiConfig: { deepLinking: false },
+  });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (secured) => {

@@ -48,7 +48,7 @@ export async function salesRoutes(app: FastifyInstance, options: { warehouse: Wa
       return page("Sales", "/sales", notice("empty", `No sales data: ${SALES_VIEW} does not exist yet. Load a source (npx salesdw extract …) and run npx dataform run --track=false.`));
     }
     if (!state.asOf) return page("Sales", "/sales", notice("empty", `No sales data: ${SALES_VIEW} has no lines yet. Load a source and run dataform.`));
-    const view = parseSalesView(request.query as Query, state.dimensions, state.asOf);
+    const view = parseSalesView(request.query as Query, state, state.asOf, counts(state.values));
     return page("Sales", "/sales", await salesBody(options.warehouse, { ...state, asOf: state.asOf }, state.values, view), { charts: true });
   });
 
@@ -58,7 +58,7 @@ export async function salesRoutes(app: FastifyInstance, options: { warehouse: Wa
       reply.code(404).type("text/plain; charset=utf-8");
       return `No sales data in ${SALES_VIEW}.\n`;
     }
-    const view = parseSalesView(request.query as Query, state.dimensions, state.asOf);
+    const view = parseSalesView(request.query as Query, state, state.asOf, counts(state.values));
     if (view.problems.length) {
       reply.code(400).type("text/plain; charset=utf-8");
       return `Cannot export: ${view.problems.join(" ")}\n`;
@@ -87,6 +87,7 @@ export async function salesRoutes(app: FastifyInstance, options: { warehouse: Wa
 }
 
 type Catalogue = SalesColumns & { asOf: string };
+const counts = (values: Values) => new Map([...values].map(([key, list]) => [key, list.length]));
 type Values = Map<string, { value: string; label: string | null; lines: number }[]>;
 
 async function salesBody(warehouse: Warehouse, state: Catalogue, values: Values, view: SalesView): Promise<Html> {
@@ -96,7 +97,7 @@ async function salesBody(warehouse: Warehouse, state: Catalogue, values: Values,
   const granularity = granularityFor(view.from, view.to);
   const dimension = (key: string) => dims.find((d) => d.key === key);
   const byDimension = dimension(view.by);
-  const gridColumns = gridColumnsOf(state);
+  const gridColumns = gridColumnsOf(state, values);
   const [figures, series, cumulative, breakdown, topProducts, topCustomers, grid] = await Promise.all([
     figuresBySpan(pool, view, dims, periods.flatMap((p) => p.spans)),
     timeSeries(pool, view, dims, granularity),
@@ -115,7 +116,7 @@ ${view.problems.map((p) => notice("problem", p))}
 ${filterForm(view, dims, values)}
 <p class="meta">Showing <strong>${displayDay(view.from, view.calendar)} – ${displayDay(view.to, view.calendar)}</strong>
   (${days} ${days === 1 ? "day" : "days"}, ${view.calendar === "jalali" ? "Jalali" : "Gregorian"} calendar) · data up to ${displayDay(view.asOf, view.calendar)}
-  · chart by ${granularity} · <a href="/sales?${viewQuery(view, { calendar: view.calendar === "jalali" ? "gregorian" : "jalali", page: 1 })}">switch to the ${view.calendar === "jalali" ? "Gregorian" : "Jalali"} calendar</a></p>
+  · chart by ${granularity}${view.scope.length ? " · lines of product groups that are not sales (freight…) are left out, as in the KPI marts" : ""} · <a href="/sales?${viewQuery(view, { calendar: view.calendar === "jalali" ? "gregorian" : "jalali", page: 1 })}">switch to the ${view.calendar === "jalali" ? "Gregorian" : "Jalali"} calendar</a></p>
 ${currencies.length ? "" : notice("empty", "No sales lines match these filters in this range or the two years before it.")}
 ${currencies.map((currency) => kpiSection(currency, figures.get(currency)!, periods, view, currencies.length > 1))}
 <h2>Over time</h2>
@@ -123,7 +124,7 @@ ${currencies.map((currency) => kpiSection(currency, figures.get(currency)!, peri
 ${chart("chart-time", `Revenue by ${granularity}`, timeOption(series, buckets, granularity, view), 320)}
 ${chart("chart-cumulative", "Cumulative revenue: this year against last year", cumulativeOption(cumulative, view), 320)}
 </div>
-${byDimension ? breakdownSection(view, dims, byDimension, breakdown) : ""}
+${byDimension ? breakdownSection(view, dims.filter((d) => (values.get(d.key)?.length ?? 0) > 1 || d.key === view.by), byDimension, breakdown) : ""}
 <div class="grid2">
 ${topSection("Top products", "top-products", topProducts)}
 ${topSection("Top customers", "top-customers", topCustomers)}
@@ -147,7 +148,10 @@ function filterForm(view: SalesView, dims: Dimension[], values: Values): Html {
     ${Object.entries(PRESETS).map(([key, label]) => html`<option value="${key}"${view.preset === key ? html` selected` : ""}>${label}</option>`)}
   </select></label>
   <span class="custom-range">${dayInput("from", "From")}${dayInput("to", "To")}</span>
-  ${dims.map((d) => dimensionInput(d, values.get(d.key) ?? [], view.filters.get(d.key) ?? []))}
+  ${dims
+    // A column no loaded source fills (market for Karamad alone) offers nothing to choose.
+    .filter((d) => (values.get(d.key)?.length ?? 0) > 0 || view.filters.has(d.key))
+    .map((d) => dimensionInput(d, values.get(d.key) ?? [], view.filters.get(d.key) ?? []))}
   <input type="hidden" name="by" value="${view.by}">
   <button type="submit">Apply</button>
   <a class="button secondary" href="/sales?cal=${view.calendar}">Reset</a>
@@ -301,10 +305,10 @@ function topSection(title: string, id: string, rows: Ranked[]): Html {
 }
 
 /** Grid columns: the line's identity and figures first, then every other dimension the view has. */
-function gridColumnsOf(state: SalesColumns): string[] {
+function gridColumnsOf(state: SalesColumns, values: Values): string[] {
   const names = new Set(state.columns.map((c) => c.name));
   const leading = ["date", "source_system", "document_id", "line_number", "event_type", "customer_code", "customer_name", "product_code", "product_name", "quantity", "net_amount", "currency"];
-  const rest = state.dimensions.map((d) => d.column).filter((c) => !leading.includes(c));
+  const rest = state.dimensions.filter((d) => values.get(d.key)?.length).map((d) => d.column).filter((c) => !leading.includes(c));
   return [...leading, ...rest].filter((c) => names.has(c));
 }
 

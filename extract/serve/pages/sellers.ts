@@ -77,8 +77,10 @@ export async function sellerRoutes(app: FastifyInstance, options: { warehouse: W
     const findings = (await relationState(pool, "mart.dq_findings")) === "ready"
       ? (await pool.query(
           `select check_name, severity, record_key, detail, detected_at from mart.dq_findings
-           where table_name ilike '%seller%' or check_name ilike '%seller%' or check_name ilike '%balance%'
+           where (table_name ilike any (array['%seller%', '%opening_balance%']) or check_name ilike any (array['%seller%', '%balance%']))
+             and ($1::text is null or raw_row ->> 'seller_id' = $1)
            order by detected_at desc limit 100`,
+          [seller ?? null],
         )).rows
       : [];
 
