@@ -14,9 +14,14 @@ export function register(program: Command): void {
     .description("measure extractor vs plain COPY, peak memory, full vs incremental dataform run")
     .option("--rows <n>", "rows in the generated file", wholeNumber, 1_000_000)
     .option("--events <n>", "instead: the seller-balance benchmark on this many generated events (full build, then one late event)", wholeNumber)
+    .option("--concord <n>", "instead: the ConcordDb snapshot benchmark on a sandbox table of this many rows (extractor vs a bare client)", wholeNumber)
     .action(
-      exitWith(async (options: { rows: number; events?: number }) =>
-        options.events !== undefined ? (await import("../bench-events.ts")).runEventsBench(options.events) : (await import("../bench.ts")).runBench(options.rows),
+      exitWith(async (options: { rows: number; events?: number; concord?: number }) =>
+        options.concord !== undefined
+          ? (await import("../sources/concord/bench.ts")).runConcordBench(options.concord)
+          : options.events !== undefined
+            ? (await import("../bench-events.ts")).runEventsBench(options.events)
+            : (await import("../bench.ts")).runBench(options.rows),
       ),
     );
 

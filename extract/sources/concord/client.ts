@@ -29,6 +29,8 @@ export async function openConcord(settings: ConcordSettings): Promise<ConcordPoo
     requestTimeout: 300_000,
     pool: { min: 0, max: 2 },
     options: {
+      // The largest TDS packet: fewer packets (and fewer rows split across them) per page.
+      packetSize: 32767,
       encrypt: settings.encrypt,
       trustServerCertificate: settings.trustServerCertificate,
       appName: "salesdw",

@@ -76,7 +76,11 @@ export async function syncTable(pool: ConcordPool, pgClient: pg.Client, catalog:
 
   // One sync of a table at a time, whoever runs it: both would compare against the same state.
   const lockKey = `salesdw.concord:${contract.rawTable}`;
-  await pgClient.query("select pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
+  const { rows: lock } = await pgClient.query("select pg_try_advisory_lock(hashtextextended($1, 0)) as got", [lockKey]);
+  if (!lock[0].got) {
+    warn(`${origin}: another sync of this table is running; waiting for it to finish…`);
+    await pgClient.query("select pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
+  }
   try {
     const cursor = await readSyncState<TableCursor>(pgClient, SOURCE, contract.entity);
     let current: string | undefined;
