@@ -39,7 +39,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-describe("dashboard pages on a warehouse without those sources", () => {
+describe("dashboard pages on a warehouse without those sources", { timeout: 300_000 }, () => {
   it("each page says plainly which data is missing", async () => {
     const { page, errors, external } = await watchedPage(browser);
     const says = async (path: string, text: string) => {
@@ -56,7 +56,7 @@ describe("dashboard pages on a warehouse without those sources", () => {
   });
 });
 
-describe("restaurant days and hours", () => {
+describe("restaurant days and hours", { timeout: 300_000 }, () => {
   it("summarises each department's days, then draws the day × hour heat map once hourly rows exist, never adding two currencies", async () => {
     await sql(`create table mart.restaurant_sales_daily (source_server text, department text, business_day date, currency text,
       revenue numeric, orders integer, guests integer, quantity numeric)`);
@@ -105,7 +105,7 @@ describe("restaurant days and hours", () => {
   });
 });
 
-describe("seller balances", () => {
+describe("seller balances", { timeout: 300_000 }, () => {
   it("shows closing balances and balance over time, and lists the days that do not add up", async () => {
     await sql(`create table mart.seller_balance_daily (seller_id text, day date, currency text, inflow numeric, outflow numeric,
       net numeric, opening_balance numeric, closing_balance numeric)`);
@@ -141,7 +141,7 @@ describe("seller balances", () => {
   });
 });
 
-describe("sales on a mart with more dimensions and two currencies", () => {
+describe("sales on a mart with more dimensions and two currencies", { timeout: 300_000 }, () => {
   const lines = Array.from({ length: 40 }, (_, i) => {
     const nzd = i % 3 === 0;
     const date = day(i % 20);

@@ -99,14 +99,15 @@ beforeAll(async () => {
   expect(run.assertionsFailed).toEqual([]);
   expect(run.code, run.output.slice(-2000)).toBe(0);
   browser = await launchBrowser();
-});
+}, 600_000); // extract and a full dataform run: minutes on a busy shared machine
 
 afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
 
-describe("sales dashboard", () => {
+// Each test drives a browser through several pages and downloads: room for a busy machine.
+describe("sales dashboard", { timeout: 300_000 }, () => {
   it("shows the year to date and its periods against the two years before, in the Jalali calendar, with charts drawn offline", async () => {
     const { page, errors, external } = await watchedPage(browser);
     await page.goto(`${base}/sales?cal=jalali&preset=ytd`);
