@@ -5,8 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     // Integration tests start real servers and run the CLI; give them room on a 2-core machine.
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    testTimeout: 300_000,
+    hookTimeout: 600_000,
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },

@@ -12,11 +12,16 @@ import { info } from "./log.ts";
 import type { RunConfig } from "./run/config.ts";
 import { runWarehouse } from "./run/run.ts";
 import { writeSampleDetail, writeSampleMonths } from "./samples/months.ts";
-import { landSampleSellerEvents, printSellerBalances } from "./sources/events/demo.ts";
+import { printSellerBalances } from "./sources/events/demo.ts";
+import { writeReckonSample } from "./samples/reckon.ts";
+import { writeSellerEventSample } from "./samples/events.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { SERVE_DEFAULTS } from "./serve/command.ts";
 import { connect, ensureWarehouse, writeDataformCredentials } from "./warehouse/warehouse.ts";
 
 export const SAMPLE_DIR = path.join(projectRoot, "samples", "karamad");
+const SAMPLES = path.join(projectRoot, "samples");
 
 export interface DemoOptions {
   months?: number;
@@ -24,14 +29,44 @@ export interface DemoOptions {
   sampleDir?: string;
 }
 
-/** The demo's salesdw.yaml: the sample files (and, as they come, the sources' sandboxes). */
-function demoConfig(sampleDir: string): RunConfig {
+/** The demo's salesdw.yaml: the sample files of every file source; API and database sources come from their sandboxes' settings. */
+function demoConfig(): RunConfig {
+  const file = (files: string[]) => ({ files, options: {} });
   return {
-    label: "the demo's: the sample files",
-    baseDir: sampleDir,
+    label: "the demo's: sample files and local sandboxes",
+    baseDir: SAMPLES,
     timezone: "Asia/Tehran",
-    sources: { karamad: { files: ["*.csv"], options: {} } },
+    sources: {
+      karamad: file(["karamad/*.csv"]),
+      reckon: file(["reckon/*.csv"]),
+      events: file(["events/seller-events-*.csv"]),
+      "events-opening-balances": file(["events/seller-opening-balances.csv"]),
+      xero: { files: [], options: {} },
+      iiko: { files: [], options: {} },
+      concord: { files: [], options: {} },
+    },
     alerts: { onFailure: false, onStale: false },
+  };
+}
+
+/**
+ * Local stand-ins for the sources that cannot run here (Xero, iiko, SQL Server), each saying
+ * it is a sandbox; their settings go into this process's environment only, so the real clients
+ * run against them unchanged. Tokens the sandbox rotates live in the temp folder.
+ */
+async function startSandboxes(): Promise<() => Promise<void>> {
+  const { startXeroSandbox } = await import("./sandbox/xero/server.ts");
+  const { startIikoSandbox } = await import("./sandbox/iiko/server.ts");
+  const { startConcordSandbox } = await import("./sandbox/concord/sandbox.ts");
+  const xero = await startXeroSandbox({});
+  const iiko = await startIikoSandbox({});
+  const concord = await startConcordSandbox({ sales: 200 });
+  const tokenDir = mkdtempSync(path.join(tmpdir(), "salesdw-demo-"));
+  Object.assign(process.env, xero.settings, { XERO_TOKEN_FILE: path.join(tokenDir, "xero-token.json") }, iiko.env(), { CONCORD_URL: concord.url });
+  info(`Sandboxes (local imitations with generated data, not the real services): Xero ${xero.url}, iiko ${iiko.servers.map((s) => s.url).join(" ")}, SQL Server (ConcordDb) 127.0.0.1:${concord.port}`);
+  return async () => {
+    await Promise.all([xero.close(), iiko.close(), concord.close()]);
+    rmSync(tokenDir, { recursive: true, force: true });
   };
 }
 
@@ -40,21 +75,29 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   if (!process.env.WAREHOUSE_URL) writeDataformCredentials(url);
 
   const sampleDir = options.sampleDir ?? SAMPLE_DIR;
-  info(`Sample Karamad exports in ${path.relative(process.cwd(), sampleDir) || "."} (generated, deterministic)`);
+  info(`Sample files in ${path.relative(process.cwd(), SAMPLES) || "."} (generated, deterministic): Karamad exports in both layouts, Reckon history, seller events`);
   await writeSampleMonths(sampleDir, { months: options.months ?? 15, rowsPerMonth: options.rowsPerMonth ?? 2000 });
   // The last months also as the real 61-column sales-detail export (other invoice numbers).
   await writeSampleDetail(sampleDir, { months: 3, rowsPerMonth: options.rowsPerMonth ?? 2000, start: { jalaliYear: 1403, jalaliMonth: 11 } });
+  writeReckonSample(path.join(SAMPLES, "reckon"), {});
+  await writeSellerEventSample(path.join(SAMPLES, "events"), { sellers: 10, days: 14 });
 
-  const config = demoConfig(sampleDir);
-  const code = await runWarehouse({ only: Object.keys(config.sources) }, { url, config });
-  if (code === 0) {
-    const client = await connect(url);
-    try {
-      await printSummary(client);
-    } finally {
-      await client.end();
-    }
+  const stopSandboxes = await startSandboxes();
+  let code: number;
+  try {
+    const config = demoConfig();
+    code = await runWarehouse({ only: Object.keys(config.sources) }, { url, config });
+  } finally {
+    await stopSandboxes();
   }
+  const client = await connect(url);
+  try {
+    await printSummary(client);
+    await printSellerBalances(client);
+  } finally {
+    await client.end();
+  }
+  info(`\nDashboard and API: npx salesdw serve, then open http://127.0.0.1:${SERVE_DEFAULTS.port}/ (API docs at /api/v1/docs)`);
   return code;
 }
 
@@ -72,9 +115,13 @@ async function printSummary(client: pg.Client): Promise<void> {
       (select count(*) from dw.dim_customer) + (select count(*) from dw.dim_product) + (select count(*) from dw.dim_date)
     union all select 'mart', 'mart.kpi_daily', (select count(*) from mart.kpi_daily)
     union all select 'dq', 'dq.issues', (select count(*) from dq.issues)`);
+  // The last three months of each source, per currency: amounts in different currencies are never added.
   const months = await client.query(`
-    select jalali_year, jalali_month, min(date) as first_day, sum(sales_net) as sales, sum(returns_net) as returns, sum(net_sales) as net
-    from mart.kpi_daily group by 1, 2 order by 1, 2`);
+    select * from (
+      select source_system, currency, jalali_year, jalali_month, sum(gross_sales) as sales, sum(returns) as returns, sum(net_sales) as net,
+        dense_rank() over (partition by source_system, currency order by jalali_year desc, jalali_month desc) as recent
+      from mart.kpi_net_sales_daily group by 1, 2, 3, 4) m
+    where recent <= 3 order by source_system, currency, jalali_year, jalali_month`);
   const issues = await client.query(
     "select severity, check_name, count(*) as n from dq.issues where check_name <> 'load_checked' group by 1, 2 order by 1, 3 desc",
   );
@@ -82,10 +129,10 @@ async function printSummary(client: pg.Client): Promise<void> {
   info("\n── The warehouse ───────────────────────────────────────");
   info("Rows per layer:");
   for (const row of counts.rows) info(`  ${row.layer.padEnd(10)}${row.relation.padEnd(42)}${number(row.rows).padStart(10)}`);
-  info("Net sales per Jalali month (rials; returns negative):");
+  info("Net sales, the last three Jalali months of each source (mart.kpi_net_sales_daily; each in its own currency):");
   for (const m of months.rows) {
-    const label = `${m.jalali_year}/${String(m.jalali_month).padStart(2, "0")}`;
-    info(`  ${label}  sales ${number(m.sales).padStart(15)}  returns ${number(m.returns).padStart(14)}  net ${number(m.net).padStart(15)}`);
+    const label = `${m.source_system.padEnd(8)} ${m.currency} ${m.jalali_year}/${String(m.jalali_month).padStart(2, "0")}`;
+    info(`  ${label}  sales ${number(m.sales).padStart(18)}  returns ${number(m.returns).padStart(16)}  net ${number(m.net).padStart(18)}`);
   }
   info(`Data-quality findings (dq.issues): ${issues.rows.map((i) => `${i.n} ${i.check_name} (${i.severity})`).join(", ") || "none"}`);
   info(`Connect: psql "$(npx salesdw warehouse url)"   ·   past runs: npx salesdw runs`);

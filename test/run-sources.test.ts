@@ -127,8 +127,8 @@ describe("salesdw run when a model breaks", () => {
     const broken = await freshDatabase("runmodel");
     const config = configFrom("sources:\n  karamad: { files: 'inbox/*.csv' }\n");
     expect(await runWarehouse({ ...extractOnly, only: ["karamad"] }, { config, sources, env: {}, url: broken })).toBe(0);
-    // The staging view reads this column: without it the build fails at its first model.
-    await queryRows(broken, "alter table raw.karamad__sales_line rename column invoice_number to invoice_no");
+    // The staging view reads this column as text: as an integer, the build fails at its first model.
+    await queryRows(broken, "alter table raw.karamad__sales_line alter column invoice_number type integer using null::integer");
     const alert = await withWebhook(async (webhook, bodies) => {
       const code = await runWarehouse({ skipExtract: true }, { config, sources, env: { SALESDW_ALERT_WEBHOOK: webhook }, url: broken });
       return { code, bodies: [...bodies] };
@@ -144,7 +144,7 @@ describe("salesdw run when a model breaks", () => {
     expect(models.failed).toContain("staging.stg_karamad__sales_line__typed");
     expect(run.steps.find((s) => s.step === "checks")!.status).toBe("not_run");
     expect(run.failures).toHaveLength(1);
-    expect(run.failures).toContainEqual(expect.stringMatching(/^model staging\.stg_karamad__sales_line__typed: postgres error: .*column .*invoice_number.* does not exist/));
+    expect(run.failures).toContainEqual(expect.stringMatching(/^model staging\.stg_karamad__sales_line__typed: postgres error: .*\(integer\) does not exist/));
     expect(alert.bodies).toHaveLength(1);
     const { text } = JSON.parse(alert.bodies[0]) as { text: string };
     expect(text).toMatch(/• model staging\.stg_karamad__sales_line__typed: postgres error: .*does not exist\n {4}look further: `npx dataform run --track=false --actions staging\.stg_karamad__sales_line__typed`/);
@@ -213,8 +213,22 @@ sources:
     expect(refused.failures).toEqual(["source offapi: its settings are not in the environment (see .env.example): nothing was fetched."]);
 
     await expect(runWarehouse({ ...extractOnly, only: ["nosuch"] }, { config, sources, env: env(), url })).rejects.toThrow(
-      "--only: unknown source nosuch; known sources: karamad, brokenapi, goodapi, offapi, quietapi.",
+      /^--only: unknown source nosuch; known sources: karamad, .*brokenapi, goodapi, offapi, quietapi\.$/,
     );
+  });
+
+  it("alerts even when the run stops before it starts (warehouse unreachable), without the password", async () => {
+    const closed = new URL(url);
+    closed.port = "1";
+    const sent = await withWebhook(async (webhook, bodies) => {
+      const run = runWarehouse(extractOnly, { config: configFrom("sources: {}\n"), sources, env: env(webhook), url: closed.toString() });
+      await expect(run).rejects.toThrow(/^Cannot connect to the warehouse at 127\.0\.0\.1:1\//);
+      return [...bodies];
+    });
+    expect(sent).toHaveLength(1);
+    const { text } = JSON.parse(sent[0]) as { text: string };
+    expect(text).toMatch(/^salesdw run FAILED on machine .+ \(.* UTC\)\n• run: Cannot connect to the warehouse at 127\.0\.0\.1:1\//);
+    expect(text).not.toContain(password);
   });
 
   it("alerts once when a source's last successful load is older than its stale_after, and not before", async () => {

@@ -305,22 +305,43 @@ describe("salesdw.yaml", () => {
     expect(problems("sources: [\n")).toMatch(/^salesdw\.yaml:\d+: not valid YAML: /);
   });
 
+  it("hands a source its own options as `salesdw extract` takes them, and refuses others", () => {
+    const parsed = parseRunConfig(
+      "sources:\n  events:\n    files: a/*.csv\n    timezone: Asia/Tehran\n  reckon:\n    files: r/*.csv\n    entity: invoices\n  xero:\n    page_size: 50\n    overlap-minutes: 10\n    entities: [invoices]\n",
+      "salesdw.yaml",
+    );
+    expect(parsed.sources.events.options).toEqual({ timezone: "Asia/Tehran" });
+    expect(parsed.sources.reckon.options).toEqual({ entity: "invoices" });
+    expect(parsed.sources.xero.options).toEqual({ pageSize: 50, overlapMinutes: 10, entities: ["invoices"] });
+    expect(() => parseRunConfig("sources:\n  events:\n    files: a/*.csv\n    timezone: Mars/Base\n", "salesdw.yaml")).toThrow(/^salesdw\.yaml:4: sources\.events\.timezone: .*Mars\/Base/);
+    expect(() => parseRunConfig("sources:\n  karamad:\n    files: a/*.csv\n    entity: x\n", "salesdw.yaml")).toThrow(
+      "salesdw.yaml:4: sources.karamad.entity: unknown key (karamad is a file source: enabled, files, stale_after)",
+    );
+    expect(() => parseRunConfig("sources:\n  xero:\n    files: x/*.json\n", "salesdw.yaml")).toThrow(/^salesdw\.yaml:3: sources\.xero\.files: xero is not a file source/);
+  });
+
   it("refuses a bad file before touching the warehouse, naming the key", async () => {
     const bad = path.join(dir, "bad.yaml");
     writeFileSync(bad, "timezone: UTC\nsources:\n  karamad:\n    files: inbox/*.csv\n    stale_after: 2 weeks\n");
-    const [before] = await queryRows<{ n: string }>(url, "select count(*) as n from raw._runs");
+    const runs = async () => {
+      const [present] = await queryRows<{ yes: boolean }>(url, "select to_regclass('raw._runs') is not null as yes");
+      return present.yes ? (await queryRows<{ n: string }>(url, "select count(*) as n from raw._runs"))[0].n : "none";
+    };
+    const before = await runs();
     const result = await runCli(["run", "--config", bad], { WAREHOUSE_URL: url });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/bad\.yaml:5: sources\.karamad\.stale_after: must be a duration/);
-    const [after] = await queryRows<{ n: string }>(url, "select count(*) as n from raw._runs");
-    expect(after.n).toBe(before.n);
+    expect(await runs()).toBe(before);
   });
 
   it("ships an example that is valid and explains every key", () => {
     const text = readFileSync(path.join(projectRoot, "salesdw.example.yaml"), "utf8");
     const parsed = parseRunConfig(text, "salesdw.example.yaml");
     expect(parsed.sources.karamad.files).toEqual(["inbox/karamad/*.csv"]);
-    for (const key of ["timezone:", "sources:", "files:", "enabled:", "stale_after:", "alerts:", "on_failure:", "on_stale:", "SALESDW_ALERT_WEBHOOK", "reread_days", "phases"]) {
+    // Its commented-out entries are valid too, once uncommented.
+    const uncommented = parseRunConfig(text.replace(/^( *)# (?=[a-z_-]+:)/gm, "$1").replace(/^ *# .*$/gm, ""), "uncommented");
+    expect(Object.keys(uncommented.sources).sort()).toEqual(["events", "events-opening-balances", "iiko", "karamad", "reckon", "xero"]);
+    for (const key of ["timezone:", "sources:", "files:", "enabled:", "stale_after:", "alerts:", "on_failure:", "on_stale:", "SALESDW_ALERT_WEBHOOK", "page_size:"]) {
       expect(text).toContain(key);
     }
   });

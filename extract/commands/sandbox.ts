@@ -2,10 +2,11 @@
  * `salesdw sandbox <source>`: local servers that behave like sources that cannot run here. Each
  * says plainly that it is a sandbox and prints the settings that point a client at it.
  */
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { info } from "../log.ts";
-import { commaList, exitWith, wholeNumber } from "./program.ts";
+import { exitWith, wholeNumber } from "./program.ts";
 import { registerIikoSandbox } from "../sandbox/iiko/command.ts";
+import { registerConcordSandbox } from "../sandbox/concord/command.ts";
 
 export function register(program: Command): void {
   const sandbox = program.command("sandbox").description("run a local imitation of a source's server (generated data; not the real service)");
@@ -38,59 +39,6 @@ export function register(program: Command): void {
     );
   // iiko: extract/sandbox/iiko/
   registerIikoSandbox(sandbox);
-  sandbox
-    .command("concord")
-    .description("a TDS (SQL Server protocol) server serving generated ConcordDb tables; prints the CONCORD_URL that reaches it")
-    .option("--port <n>", "port on 127.0.0.1 (default: any free port)", wholeNumber)
-    .option("--sales <n>", "fill the sales tables (empty in the real database): N orders and sales, 3N order items", wholeNumber, 0)
-    .option("--rows <table=n,...>", "rows per table instead of the development database's counts, e.g. ClientBankDetails=1000000", commaList)
-    .addOption(new Option("--change-tracking <tables>", 'tables with Change Tracking on: "all", "none" or a comma-separated list (default: the client tables and invoice documents)'))
-    .option("--fail-login", "refuse every login (as with a wrong password)")
-    .option("--drop-after-rows <n>", "cut the connection once, after this many rows have been served", wholeNumber)
-    .option("--drop-table <table>", "with --drop-after-rows: only on this table")
-    .option("--slow-ms <n>", "wait this long before answering each query", wholeNumber)
-    .action(
-      exitWith(async (options: {
-        port?: number;
-        sales: number;
-        rows?: string[];
-        changeTracking?: string;
-        failLogin?: boolean;
-        dropAfterRows?: number;
-        dropTable?: string;
-        slowMs?: number;
-      }) => {
-        const { startConcordSandbox, SANDBOX_NOTICE } = await import("../sandbox/concord/sandbox.ts");
-        const { UserError } = await import("../config.ts");
-        const rows: Record<string, number> = {};
-        for (const item of options.rows ?? []) {
-          const match = /^(\w+)=(\d+)$/.exec(item);
-          if (!match) throw new UserError(`--rows: expected table=count, got "${item}".`);
-          rows[match[1]] = Number(match[2]);
-        }
-        const tracked = options.changeTracking;
-        const sandbox = await startConcordSandbox({
-          port: options.port,
-          sales: options.sales,
-          rows,
-          changeTracking: tracked === undefined ? undefined : tracked === "all" || tracked === "none" ? tracked : tracked.split(",").map((t) => t.trim()),
-          faults: {
-            failLogin: options.failLogin,
-            dropConnection: options.dropAfterRows === undefined ? undefined : { afterRows: options.dropAfterRows, table: options.dropTable },
-            slowQuery: options.slowMs === undefined ? undefined : { ms: options.slowMs },
-          },
-        });
-        info(SANDBOX_NOTICE);
-        info(`Serving ${sandbox.db.tables.size} ConcordDb tables on 127.0.0.1:${sandbox.port} (no TLS: encrypt=false).`);
-        info(`Point the extractor at it (a sandbox password, not a secret):`);
-        info(`  CONCORD_URL='${sandbox.url}'`);
-        info("Press Ctrl+C to stop.");
-        await new Promise<void>((resolve) => {
-          process.once("SIGINT", resolve);
-          process.once("SIGTERM", resolve);
-        });
-        await sandbox.close();
-        return 0;
-      }),
-    );
+  // ConcordDb: extract/sandbox/concord/
+  registerConcordSandbox(sandbox);
 }

@@ -19,6 +19,9 @@ export interface Finding {
 }
 
 export interface StaleSource {
+  /** The source as salesdw.yaml names it. */
+  name: string;
+  /** Its name in raw._loads. */
   source: string;
   limit: string;
   limitMs: number;
@@ -28,7 +31,7 @@ export interface StaleSource {
 }
 
 /** Sources whose last successful load (raw._loads) is older than their limit, or that never loaded. */
-export async function staleSources(client: pg.Client, limits: { source: string; limit: string; limitMs: number }[]): Promise<StaleSource[]> {
+export async function staleSources(client: pg.Client, limits: { name: string; source: string; limit: string; limitMs: number }[]): Promise<StaleSource[]> {
   if (!limits.length) return [];
   const { rows } = await client.query(
     `select source, max(finished_at) filter (where status = 'loaded') as last_load_at,
@@ -50,7 +53,7 @@ export function staleFinding(stale: StaleSource): Finding {
     stale.ageMs === undefined
       ? `no successful load yet (limit ${stale.limit})`
       : `last successful load ${humanDuration(stale.ageMs)} ago (limit ${stale.limit})`;
-  return { subject: `stale ${stale.source}`, line, look: "select * from mart.data_freshness" };
+  return { subject: `stale ${stale.name}`, line, look: "select * from mart.data_freshness" };
 }
 
 /** "3 d 2 h", "5 h 10 min", "42 min". */
@@ -66,10 +69,10 @@ export function humanDuration(ms: number): string {
 /** A message a person reads at a glance: the rest is in the run log. */
 const MAX_ITEMS = 10;
 
-export function alertText(run: { runId: number; where: string; failed: boolean; when: string }, findings: Finding[]): string {
-  const headline = run.failed
-    ? `salesdw run ${run.runId} FAILED on ${run.where} (${run.when})`
-    : `salesdw run ${run.runId} on ${run.where} (${run.when}): data is stale`;
+/** The message; `runId` is unknown when the run stopped before it was recorded. */
+export function alertText(run: { runId?: number; where: string; failed: boolean; when: string }, findings: Finding[]): string {
+  const name = run.runId === undefined ? "salesdw run" : `salesdw run ${run.runId}`;
+  const headline = run.failed ? `${name} FAILED on ${run.where} (${run.when})` : `${name} on ${run.where} (${run.when}): data is stale`;
   const items = findings.slice(0, MAX_ITEMS).map((f) => `• ${f.subject}: ${f.line}\n    look further: \`${f.look}\``);
   if (findings.length > MAX_ITEMS) items.push(`• … and ${findings.length - MAX_ITEMS} more`);
   return redact([headline, ...items, `The whole run: \`npx salesdw runs --last 1\``].join("\n"));

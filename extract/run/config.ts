@@ -10,7 +10,7 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } fr
 import { z } from "zod";
 import { projectRoot, UserError } from "../config.ts";
 import * as registry from "../sources/registry.ts";
-import type { FileSource, PullSource } from "../sources/registry.ts";
+import type { FileSource, FileSourceOption, PullSource } from "../sources/registry.ts";
 
 export const CONFIG_FILE = "salesdw.yaml";
 
@@ -33,8 +33,24 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** Keys every source entry may have; a pull source's other keys are its own options, passed to its run(). */
+/** Keys every source entry may have; the others are the source's own options (see sourceOptionNames). */
 const RESERVED = ["enabled", "files", "stale_after"] as const;
+
+/** `page_size`, `page-size` → `pageSize`: options reach a source as its `salesdw extract` options do. */
+export function camelCase(key: string): string {
+  return key.replace(/[-_]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** A file source's options by camel-cased name (`--timezone <zone>` → timezone), `entity` for one that recognises its files. */
+function fileOptionNames(source: FileSource): Map<string, FileSourceOption | undefined> {
+  const names = new Map<string, FileSourceOption | undefined>();
+  for (const option of source.options ?? []) {
+    const long = /--([a-z0-9-]+)/.exec(option.flags)?.[1];
+    if (long) names.set(camelCase(long), option);
+  }
+  if (source.recognise) names.set("entity", undefined);
+  return names;
+}
 
 const sourceEntrySchema = z
   .object({
@@ -65,7 +81,7 @@ export interface SourceSettings {
   files: string[];
   staleAfterMs?: number;
   staleAfter?: string;
-  /** Everything else in the entry: handed to the source's run(url, options). */
+  /** Everything else in the entry, keys camel-cased: a pull source's run(url, options), a file source's options (and `entity`). */
   options: Record<string, unknown>;
 }
 
@@ -139,13 +155,30 @@ export function parseRunConfig(text: string, name: string, known: SourceRegistry
   const sources: Record<string, SourceSettings> = {};
   for (const [source, entry] of Object.entries(parsed.data.sources)) {
     const at = (key?: string) => where(key ? ["sources", source, key] : ["sources", source]);
-    const options = Object.fromEntries(Object.entries(entry).filter(([key]) => !(RESERVED as readonly string[]).includes(key)));
+    const given = Object.entries(entry).filter(([key]) => !(RESERVED as readonly string[]).includes(key));
+    const options: Record<string, unknown> = {};
     const files = entry.files === undefined ? [] : ([] as string[]).concat(entry.files);
-    if (fileSources[source]) {
-      for (const key of Object.keys(options)) problems.push(`${at(key)}: unknown key (${source} is a file source: ${RESERVED.join(", ")})`);
+    const file = fileSources[source];
+    if (file) {
+      const known = fileOptionNames(file);
+      for (const [key, value] of given) {
+        const name = camelCase(key);
+        if (!known.has(name)) {
+          const allowed = [...RESERVED, ...[...known.keys()]];
+          problems.push(`${at(key)}: unknown key (${source} is a file source: ${allowed.join(", ")})`);
+          continue;
+        }
+        const option = known.get(name);
+        try {
+          options[name] = option?.parse ? option.parse(String(value)) : String(value);
+        } catch (error) {
+          problems.push(`${at(key)}: ${(error as Error).message}`);
+        }
+      }
       if (entry.enabled === true && !files.length) problems.push(`${at("files")}: ${source} is enabled but has no files: give a glob such as "inbox/${source}/*.csv"`);
     } else if (pullSources[source]) {
       if (files.length) problems.push(`${at("files")}: ${source} is not a file source; it reads its settings from the environment (see .env.example)`);
+      for (const [key, value] of given) options[camelCase(key)] = value;
     } else {
       problems.push(`${at()}: unknown source; known sources: ${[...Object.keys(fileSources), ...Object.keys(pullSources)].join(", ")}`);
     }

@@ -20,7 +20,7 @@ import { buildModels, compileActions, failureDetails, firstErrorLine, projectFin
 import { formatCount, formatSeconds, formatTime, table } from "./format.ts";
 import { acquireRunLock, RunRefused } from "./lock.ts";
 import { withRunId } from "./runs-schema.ts";
-import { extractSource, firstLine, planSources, type SourceRegistry, type SourceStep } from "./sources.ts";
+import { extractSource, firstLine, ledgerSource, planSources, type SourceRegistry, type SourceStep } from "./sources.ts";
 
 export interface RunOptions {
   /** Extract only these sources. */
@@ -57,16 +57,36 @@ export type RunStep = SourceStep | DataformStep;
 /** Exit codes: 0 all went well, 1 something failed, 3 another run holds the warehouse (--no-wait). */
 export const EXIT_REFUSED = 3;
 
-export async function runWarehouse(
-  options: RunOptions,
-  deps: { config?: RunConfig; sources?: SourceRegistry; env?: NodeJS.ProcessEnv; url?: string } = {},
-): Promise<number> {
+interface RunDeps {
+  config?: RunConfig;
+  sources?: SourceRegistry;
+  env?: NodeJS.ProcessEnv;
+  url?: string;
+}
+
+export async function runWarehouse(options: RunOptions, deps: RunDeps = {}): Promise<number> {
   const env = deps.env ?? process.env;
+  const webhook = env.SALESDW_ALERT_WEBHOOK || undefined;
+  if (webhook) registerWebhookSecret(webhook);
+  try {
+    return await startRun(options, deps, env, webhook);
+  } catch (error) {
+    // The run stopped before its summary (bad salesdw.yaml, warehouse unreachable…): still tell someone.
+    if (webhook) {
+      const line = firstLine(error instanceof Error ? error.message : String(error));
+      const text = alertText({ where: `machine ${hostname()}`, failed: true, when: new Date().toISOString().slice(0, 19).replace("T", " ") + " UTC" }, [
+        { subject: "run", line, look: "the output of npx salesdw run" },
+      ]);
+      await postAlert(webhook, text).catch((e: Error) => warn(`warning: the alert could not be sent: ${e.message}`));
+    }
+    throw error;
+  }
+}
+
+async function startRun(options: RunOptions, deps: RunDeps, env: NodeJS.ProcessEnv, webhook: string | undefined): Promise<number> {
   if (options.only && options.skipExtract) throw new UserError("--only chooses sources to extract; it cannot go with --skip-extract.");
   const config = deps.config ?? loadRunConfig(options.config);
   const plan = options.skipExtract ? { run: [], notConfigured: [], disabled: [] } : planSources(config, options.only, env, deps.sources);
-  const webhook = env.SALESDW_ALERT_WEBHOOK || undefined;
-  if (webhook) registerWebhookSecret(webhook);
 
   const url = deps.url ?? (await ensureWarehouse(info));
   const where = describeUrl(url);
@@ -83,7 +103,7 @@ export async function runWarehouse(
       warn(`error: another salesdw run is in progress on ${where} (${error.message}); not starting (--no-wait). Try again when it has finished.`);
       return EXIT_REFUSED;
     }
-    return await runLocked(client, url, { options, config, plan, webhook, sources: deps.sources });
+    return await runLocked(client, url, { options, config, plan, webhook, sources: deps.sources, env });
   } finally {
     // Ending the session releases the run lock.
     await client.end().catch(() => undefined);
@@ -96,9 +116,10 @@ interface Context {
   plan: ReturnType<typeof planSources>;
   webhook?: string;
   sources?: SourceRegistry;
+  env: NodeJS.ProcessEnv;
 }
 
-async function runLocked(client: pg.Client, url: string, { options, config, plan, webhook, sources }: Context): Promise<number> {
+async function runLocked(client: pg.Client, url: string, { options, config, plan, webhook, sources, env }: Context): Promise<number> {
   const where = describeUrl(url);
   const tz = config.timezone;
   // We hold the lock, so a run still marked running ended without saying so (killed, connection lost).
@@ -133,47 +154,61 @@ async function runLocked(client: pg.Client, url: string, { options, config, plan
       [runId, JSON.stringify(steps), findings.map((f) => `${f.subject}: ${f.line}`), more.fingerprint ?? null, more.status ?? null, more.warnings ?? null],
     );
 
-  info(`salesdw run ${runId} on ${where}, ${formatTime(startedAt, tz)} ${tz}; ${config.file ? `configuration ${shownPath(config.file)}` : (config.label ?? "no salesdw.yaml (defaults)")}`);
+  try {
+    return await runSteps();
+  } catch (error) {
+    await client
+      .query("update raw._runs set status = 'failed', finished_at = clock_timestamp(), failures = failures || $2 where run_id = $1", [
+        runId,
+        [`run: ${firstLine(error instanceof Error ? error.message : String(error))}`],
+      ])
+      .catch(() => undefined);
+    throw error;
+  }
 
-  if (!options.skipExtract) {
-    info("\n── Extract ──");
-    if (!plan.run.length) info("No source to extract (see salesdw.example.yaml).");
-    for (const planned of plan.run) {
-      info(`${planned.name} (${planned.kind}):`);
-      const step = await extractSource(planned, { url: runUrl, baseDir: config.baseDir, timezone: tz, sources });
-      if (step.message && step.status === "ok") info(step.message);
-      steps.push(step);
-      for (const line of step.failures) {
-        findings.push({ subject: `source ${planned.name}`, line, look: `select file_name, message from raw._loads where run_id = ${runId} and status = 'failed'` });
+  async function runSteps(): Promise<number> {
+    info(`salesdw run ${runId} on ${where}, ${formatTime(startedAt, tz)} ${tz}; ${config.file ? `configuration ${shownPath(config.file)}` : (config.label ?? "no salesdw.yaml (defaults)")}`);
+
+    if (!options.skipExtract) {
+      info("\n── Extract ──");
+      if (!plan.run.length) info("No source to extract (see salesdw.example.yaml).");
+      for (const planned of plan.run) {
+        info(`${planned.name} (${planned.kind}):`);
+        const step = await extractSource(planned, { url: runUrl, baseDir: config.baseDir, timezone: tz, sources, env });
+        if (step.message && step.status === "ok") info(step.message);
+        steps.push(step);
+        for (const line of step.failures) {
+          findings.push({ subject: `source ${planned.name}`, line, look: `select file_name, message from raw._loads where run_id = ${runId} and status = 'failed'` });
+        }
+        await save();
       }
-      await save();
     }
-  }
 
-  if (!options.skipModels || !options.skipChecks) {
-    const outcome = await dataformSteps(client, url, options, findings);
-    steps.push(...outcome.steps);
-    await save({ fingerprint: outcome.fingerprint });
-  }
-
-  const stale = config.alerts.onStale ? await staleSources(client, staleLimits(config, plan.run.map((p) => p.name))) : [];
-  const failed = findings.length > 0;
-  const warnings = stale.map((s) => staleFinding(s)).map((f) => `${f.subject}: ${f.line}`);
-  const { rows: finished } = await save({ status: failed ? "failed" : "succeeded", warnings });
-
-  printSummary({ runId, steps, findings, warnings, plan, seconds: Number(finished[0].seconds), failed });
-
-  const alertFindings = [...(failed && config.alerts.onFailure ? findings : []), ...stale.map(staleFinding)];
-  if (alertFindings.length && webhook) {
-    const text = alertText({ runId, where, failed, when: `${formatTime(startedAt, tz)} ${tz}` }, alertFindings);
-    try {
-      await postAlert(webhook, text);
-      info("Alert sent to the webhook (SALESDW_ALERT_WEBHOOK).");
-    } catch (error) {
-      warn(`warning: the alert could not be sent: ${(error as Error).message}`);
+    if (!options.skipModels || !options.skipChecks) {
+      const outcome = await dataformSteps(client, url, options, findings);
+      steps.push(...outcome.steps);
+      await save({ fingerprint: outcome.fingerprint });
     }
+
+    const stale = config.alerts.onStale ? await staleSources(client, staleLimits(config, plan.run.map((p) => p.name), sources)) : [];
+    const failed = findings.length > 0;
+    const warnings = stale.map((s) => staleFinding(s)).map((f) => `${f.subject}: ${f.line}`);
+    const { rows: finished } = await save({ status: failed ? "failed" : "succeeded", warnings });
+
+    printSummary({ runId, steps, findings, warnings, plan, seconds: Number(finished[0].seconds), failed });
+
+    const alertFindings = [...(failed && config.alerts.onFailure ? findings : []), ...stale.map(staleFinding)];
+    if (alertFindings.length && webhook) {
+      const text = alertText({ runId, where, failed, when: `${formatTime(startedAt, tz)} ${tz}` }, alertFindings);
+      try {
+        await postAlert(webhook, text);
+        info("Alert sent to the webhook (SALESDW_ALERT_WEBHOOK).");
+      } catch (error) {
+        warn(`warning: the alert could not be sent: ${(error as Error).message}`);
+      }
+    }
+    return failed ? 1 : 0;
   }
-  return failed ? 1 : 0;
 }
 
 /** The model build and the assertions, or neither when nothing changed since they last passed. */
@@ -299,10 +334,10 @@ async function upToDate(client: pg.Client, fingerprint: string): Promise<{ built
   return { builtIn: Number(build.run_id), checkedIn: Number(check.run_id), passed: ran(check, "checks")!.passed };
 }
 
-function staleLimits(config: RunConfig, sources: string[]) {
-  return sources.flatMap((source) => {
-    const settings = config.sources[source];
-    return settings?.staleAfterMs === undefined ? [] : [{ source, limit: settings.staleAfter!, limitMs: settings.staleAfterMs }];
+function staleLimits(config: RunConfig, names: string[], sources?: SourceRegistry) {
+  return names.flatMap((name) => {
+    const settings = config.sources[name];
+    return settings?.staleAfterMs === undefined ? [] : [{ name, source: ledgerSource(name, sources), limit: settings.staleAfter!, limitMs: settings.staleAfterMs }];
   });
 }
 

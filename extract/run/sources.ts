@@ -12,7 +12,7 @@ import type { LoadResult } from "../loader/loader.ts";
 import { redact, warn } from "../log.ts";
 import * as registry from "../sources/registry.ts";
 import type { FileSource, PullSource } from "../sources/registry.ts";
-import type { RunConfig, SourceRegistry, SourceSettings } from "./config.ts";
+import { camelCase, type RunConfig, type SourceRegistry, type SourceSettings } from "./config.ts";
 
 export type { SourceRegistry };
 
@@ -93,7 +93,7 @@ export interface SourceStep {
 
 export async function extractSource(
   planned: PlannedSource,
-  context: { url: string; baseDir: string; timezone: string; sources?: SourceRegistry },
+  context: { url: string; baseDir: string; timezone: string; sources?: SourceRegistry; env?: NodeJS.ProcessEnv },
 ): Promise<SourceStep> {
   const sources = context.sources ?? defaultRegistry;
   const started = new Date();
@@ -106,7 +106,11 @@ export async function extractSource(
       if (planned.kind === "file") {
         const matched = await glob(planned.settings.files, { cwd: context.baseDir, absolute: true, onlyFiles: true });
         files = matched.length;
-        if (matched.length) results = await extractFiles(planned.name, matched.sort(), { url: context.url, progress: true });
+        const { entity, ...given } = planned.settings.options as { entity?: string };
+        if (matched.length) {
+          const sourceOptions = fileSourceOptions(sources.fileSources[planned.name], given, context.env ?? process.env);
+          results = await extractFiles(planned.name, matched.sort(), { url: context.url, progress: true, entity, sourceOptions });
+        }
         else note = `no files match ${planned.settings.files.join(", ")}`;
       } else {
         results = await sources.pullSources[planned.name].run(context.url, { timezone: context.timezone, ...planned.settings.options });
@@ -135,6 +139,22 @@ export async function extractSource(
     message: failures[0] ?? note,
     failures,
   };
+}
+
+/** A file source's options as `salesdw extract` gives them: from salesdw.yaml, else its environment variable, else its default. */
+function fileSourceOptions(source: FileSource, given: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const option of source.options ?? []) {
+    const name = camelCase(/--([a-z0-9-]+)/.exec(option.flags)?.[1] ?? "");
+    const value = given[name] ?? ((option.env && env[option.env]) || option.defaultValue);
+    if (value !== undefined) options[name] = value;
+  }
+  return options;
+}
+
+/** The name its loads carry in raw._loads (a source with several file entities shares its contracts' source). */
+export function ledgerSource(name: string, sources: SourceRegistry = defaultRegistry): string {
+  return sources.fileSources[name]?.contractSource ?? name;
 }
 
 /** The first line of a message, redacted: what alerts, the run log and the summary show. */

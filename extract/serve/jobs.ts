@@ -110,7 +110,7 @@ create unique index if not exists sync_jobs_one_running_per_source on app.sync_j
 
 // Advisory lock keys: (namespace, job id) while a job runs; (namespace, 0) around dataform run.
 const LOCK_NAMESPACE = "hashtext('salesdw.sync_jobs')";
-const OUTPUT_LINES = 60;
+const OUTPUT_LINES = 40;
 
 const JOB_COLUMNS = `job_id as id, source, to_char(range_from, 'YYYY-MM-DD') as "from", to_char(range_to, 'YYYY-MM-DD') as "to",
   status, phase, progress, loads, failed_loads, rows_loaded, rows_rejected, errors, output,
@@ -273,7 +273,11 @@ export class JobRunner {
 
   private async run(client: pg.Client, id: number, source: string, argv: string[]): Promise<void> {
     const errors: string[] = [];
-    const output: string[] = [];
+    // The last lines of each step, so that dataform's many lines never push the extraction's out.
+    const extractLines: string[] = [];
+    const transformLines: string[] = [];
+    let lines = extractLines;
+    const output = () => (transformLines.length ? [...extractLines, "--- dataform run ---", ...transformLines] : extractLines).join("\n");
     let lastWrite = 0;
     const update = async (fields: Record<string, unknown>) => {
       const names = Object.keys(fields);
@@ -285,13 +289,13 @@ export class JobRunner {
     const onLine = (line: string) => {
       const clean = redact(line).trimEnd();
       if (!clean.trim()) return;
-      output.push(clean);
-      if (output.length > OUTPUT_LINES) output.shift();
+      lines.push(clean);
+      if (lines.length > OUTPUT_LINES) lines.shift();
       if (/^error:/i.test(clean.trim())) errors.push(clean.trim());
       // Progress reaches the row at most once a second, whatever the child prints.
       if (Date.now() - lastWrite >= 1000) {
         lastWrite = Date.now();
-        void update({ progress: clean.trim().slice(0, 500), output: output.join("\n") }).catch(() => undefined);
+        void update({ progress: clean.trim().slice(0, 500), output: output() }).catch(() => undefined);
       }
     };
 
@@ -300,11 +304,12 @@ export class JobRunner {
       const code = await this.extract(id, argv, onLine);
       const landed = await this.landedSince(client, source, lastLoad);
       if (code !== 0) errors.push(this.closing ? "stopped: the server shut down during the extraction" : `extraction exited with code ${code}`);
-      await update({ ...landed, errors, output: output.join("\n"), progress: `extraction finished: ${landed.loads} load(s), ${landed.rows_loaded} rows` });
+      await update({ ...landed, errors, output: output(), progress: `extraction finished: ${landed.loads} load(s), ${landed.rows_loaded} rows` });
 
       // Transform what landed, even when some files of the batch failed; skip when nothing did.
       let transformed = true;
       if (this.transform && !this.closing && (code === 0 || landed.loads > 0)) {
+        lines = transformLines;
         await update({ phase: "transform", progress: "waiting for another dataform run to finish" });
         await client.query(`select pg_advisory_lock(${LOCK_NAMESPACE}, 0)`);
         try {
@@ -322,7 +327,7 @@ export class JobRunner {
       await client.query(
         `update app.sync_jobs set status = $2, phase = 'done', progress = $3, errors = $4, output = $5, finished_at = now()
          where job_id = $1 and status = 'running'`,
-        [id, ok ? "succeeded" : "failed", ok ? "done" : "failed", JSON.stringify(errors), output.join("\n")],
+        [id, ok ? "succeeded" : "failed", ok ? "done" : "failed", JSON.stringify(errors), output()],
       );
     } catch (error) {
       errors.push(`the job stopped: ${redact((error as Error).message)}`);

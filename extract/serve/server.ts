@@ -11,7 +11,10 @@ import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from "fastify";
 import { redact } from "../log.ts";
 import { adminRoutes } from "./admin/routes.ts";
-import { basicAuthGuard } from "./admin/guard.ts";
+import { adminKeyGuard } from "./admin/guard.ts";
+import { apiKeyAuth } from "./auth.ts";
+import { api } from "./api/index.ts";
+import pg from "pg";
 import { ensureServeRoles, openWarehouse, type Warehouse } from "./db.ts";
 import { notice, page } from "./layout.ts";
 import { qualityRoutes } from "./pages/quality.ts";
@@ -75,7 +78,12 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   await app.register(restaurantRoutes, { warehouse });
   await app.register(sellerRoutes, { warehouse });
   await app.register(qualityRoutes, { warehouse });
-  await app.register(adminRoutes, { prefix: "/admin", warehouse, guard: options.adminGuard ?? basicAuthGuard() });
+  // One set of users and roles: API keys (viewer | admin) guard the API and the admin pages alike.
+  const keysPool = new pg.Pool({ connectionString: options.url, max: 2, application_name: "salesdw-keys" });
+  app.addHook("onClose", async () => keysPool.end());
+  await app.register(apiKeyAuth, { db: keysPool });
+  await app.register(api, { prefix: "/api/v1", readerPool: warehouse.reader, warehouseUrl: options.url });
+  await app.register(adminRoutes, { prefix: "/admin", warehouse, guard: options.adminGuard ?? adminKeyGuard() });
 
   app.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith("/api/")) return reply.code(404).send({ error: "not found" });

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../extract/config.ts";
+import { startIikoSandbox } from "../../extract/sandbox/iiko/server.ts";
 import { writeKaramadMonth, type MonthTruth } from "../../extract/samples/karamad.ts";
 import { cliPath, freshDatabase, queryRows, runCli } from "../support/warehouse.ts";
 import { allPages, call, createKey, startApi, type RunningApi } from "./api-support.ts";
@@ -24,7 +25,7 @@ const transformed: string[] = [];
 
 /** Follows a job until it is no longer running (each poll is a GET, as a client would do). */
 async function finished(base: string, key: string, id: number) {
-  for (let polls = 0; polls < 3000; polls++) {
+  for (let polls = 0; polls < 5000; polls++) {
     const answer = await call(base, `/api/v1/jobs/${id}`, { key });
     expect(answer.status).toBe(200);
     if (answer.body.status !== "running") return answer.body;
@@ -239,7 +240,8 @@ describe("a real sync: Karamad files through salesdw extract, then dataform run"
     await real?.close();
   });
 
-  it("lands the files, builds the models, and the loads show in /runs", async () => {
+  // A whole dataform run: minutes on a busy 2-core machine.
+  it("lands the files, builds the models, and the loads show in /runs", { timeout: 900_000 }, async () => {
     const started = await call(real.base, "/api/v1/sync", { key, body: { source: "karamad" } });
     expect(started.status).toBe(202);
     const job = await finished(real.base, key, started.body.id);
@@ -281,3 +283,41 @@ describe("a real sync: Karamad files through salesdw extract, then dataform run"
   });
 });
 
+
+describe("a sync of an API source with the server's own command: iiko for a date range, against its sandbox", () => {
+  it("runs `salesdw extract iiko --from --to`, lands exactly those business days, and prints no password", { timeout: 600_000 }, async () => {
+    const box = await startIikoSandbox({ servers: 2, seats: 1 });
+    const iikoDb = await freshDatabase("api_iiko");
+    const key = await createKey(iikoDb, "admin", "ops");
+    // No command given: the default runs the CLI for the registry's pull sources.
+    const iiko = await startApi(iikoDb, { jobs: { env: { ...box.env(), IIKO_RETRY_BACKOFF_MS: "10" }, transform: null } });
+    try {
+      const started = await call(iiko.base, "/api/v1/sync", { key, body: { source: "iiko", from: "2025-04-01", to: "2025-04-02" } });
+      expect(started.status).toBe(202);
+      const job = await finished(iiko.base, key, started.body.id);
+      expect(job.errors).toEqual([]);
+      expect(job.status).toBe("succeeded");
+      const ledger = await queryRows<{ server: string; day: string; status: string; rows: string }>(
+        iikoDb,
+        "select details->>'server' as server, details->>'business_day' as day, status, rows_loaded as rows from raw._loads where source = 'iiko' order by 1, 2",
+      );
+      expect(ledger.map((l) => [l.server, l.day, l.status])).toEqual(
+        [...box.servers.map((s) => s.name)].sort().flatMap((server) => ["2025-04-01", "2025-04-02"].map((day) => [server, day, "loaded"])),
+      );
+      expect(job).toMatchObject({ loads: 4, failed_loads: 0, rows_loaded: ledger.reduce((sum, l) => sum + Number(l.rows), 0) });
+      expect(job.rows_loaded).toBeGreaterThan(0);
+      for (const server of box.servers) expect(job.output).not.toContain(server.password);
+      // The first one over, the next sync of iiko starts.
+      const next = await call(iiko.base, "/api/v1/sync", { key, body: { source: "iiko", from: "2025-04-03", to: "2025-04-03" } });
+      expect(next.status).toBe(202);
+      expect(await finished(iiko.base, key, next.body.id)).toMatchObject({ status: "succeeded", loads: 2 });
+      // A file source needs files, not dates: the default command does not offer it.
+      const file = await call(iiko.base, "/api/v1/sync", { key, body: { source: "karamad" } });
+      expect(file.status).toBe(400);
+      expect(file.body).toMatchObject({ parameter: "source", message: 'source "karamad" cannot be synced by this server.' });
+    } finally {
+      await iiko.close();
+      await box.close();
+    }
+  });
+});

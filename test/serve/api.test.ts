@@ -86,6 +86,7 @@ function jalaliMonthBetween(value: unknown, from: string, to: string): boolean {
 const RETURN_KEY = ["calendar", "month", "source_system", "currency", "product_code"];
 const TOP_KEY = ["calendar", "month", "source_system", "currency", "rank_in_month", "customer_code"];
 const SALESPERSON_KEY = ["calendar", "month", "source_system", "currency", "salesperson"];
+const PERIOD_KEY = ["source_system", "currency", "calendar", "period"];
 
 const LIST_CASES: ListCase[] = [
   {
@@ -135,11 +136,15 @@ const LIST_CASES: ListCase[] = [
     params: { salesperson: "رضا", calendar: "jalali" }, keep: (r) => r.calendar === "jalali" && r.salesperson === "رضا",
   },
   {
-    path: "/kpi/period-comparison", mart: "kpi_period_comparison", key: ["calendar", "period"], limit: 4, params: {}, keep: () => true,
+    path: "/kpi/period-comparison", mart: "kpi_period_comparison", key: PERIOD_KEY, limit: 4, params: {}, keep: () => true,
   },
   {
-    path: "/kpi/period-comparison", mart: "kpi_period_comparison", key: ["calendar", "period"], limit: 4, params: { calendar: "jalali", from: "2025-04-30", to: "2025-04-30" },
-    keep: (r) => r.calendar === "jalali",
+    path: "/kpi/period-comparison", mart: "kpi_period_comparison", key: PERIOD_KEY, limit: 2, params: { calendar: "jalali", from: "2025-04-30", to: "2025-04-30" },
+    keep: (r) => r.calendar === "jalali" && r.as_of === "2025-04-30",
+  },
+  {
+    path: "/kpi/period-comparison", mart: "kpi_period_comparison", key: PERIOD_KEY, limit: 10, params: { currency: "AUD", period: "YTD" },
+    keep: (r) => r.currency === "AUD" && r.period === "YTD",
   },
   {
     path: "/sales/summary", mart: "restaurant_sales_daily", key: ["business_day", "source_server", "department", "currency"], limit: 11,
@@ -453,14 +458,15 @@ describe("OpenAPI and /docs", () => {
     expect((await call(server.base, "/api/v1/docs/json")).body.paths).toEqual(doc.paths);
   });
 
-  it("the docs page renders in a browser and loads nothing from outside this server", async () => {
+  it("the docs page renders in a browser and loads nothing from outside this server", { timeout: 400_000 }, async () => {
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
     try {
       const page = await browser.newPage();
       const requested: string[] = [];
       page.on("request", (request) => requested.push(request.url()));
-      await page.goto(`${server.base}/api/v1/docs`, { waitUntil: "networkidle" });
-      await page.waitForSelector(".opblock-summary-path");
+      // Generous waits: Swagger UI renders slowly on a busy machine.
+      await page.goto(`${server.base}/api/v1/docs`, { waitUntil: "networkidle", timeout: 180_000 });
+      await page.waitForSelector(".opblock-summary-path", { timeout: 180_000 });
       const shown = await page.$$eval(".opblock-summary-path", (nodes) => nodes.map((n) => n.textContent?.replace(/\u200b/g, "")));
       expect(shown).toContain("/api/v1/kpi/net-sales-daily");
       expect(shown).toContain("/api/v1/sync");

@@ -79,8 +79,10 @@ const TABLES: TableSpec[] = [
   },
   {
     name: "kpi_period_comparison",
-    columns: [["calendar", "text"], ["period", "text"], ["as_of", "date"], ["current_start", "date"], ["current_end", "date"],
-      ["prior_start", "date"], ["prior_end", "date"], ["current_net", "numeric"], ["prior_net", "numeric"], ["change_pct", "numeric"]],
+    columns: [["source_system", "text"], ["currency", "text"], ["calendar", "text"], ["period", "text"], ["as_of", "date"],
+      ["current_start", "date"], ["current_end", "date"], ["prior_start", "date"], ["prior_end", "date"], ["current_net", "numeric"],
+      ["prior_net", "numeric"], ["change_pct", "numeric"], ["prior2_start", "date"], ["prior2_end", "date"], ["prior2_net", "numeric"],
+      ["change_pct_2y", "numeric"]],
   },
   {
     name: "restaurant_sales_daily",
@@ -203,14 +205,19 @@ function generate(): Marts {
   }
 
   marts.kpi_period_comparison = [];
-  for (const calendar of ["gregorian", "jalali"]) {
-    for (const period of ["WTD", "MTD", "YTD"]) {
-      const current = int(1_000, 9_000_000);
-      const prior = period === "WTD" && calendar === "jalali" ? 0 : int(1_000, 9_000_000);
-      marts.kpi_period_comparison.push({
-        calendar, period, as_of: "2025-04-30", current_start: "2025-04-01", current_end: "2025-04-30", prior_start: "2024-04-01",
-        prior_end: "2024-04-30", current_net: money(current), prior_net: money(prior), change_pct: prior ? ((100 * (current - prior)) / prior).toFixed(2) : null,
-      });
+  for (const [source, currency, asOf] of [["karamad", "IRR", "2025-04-30"], ["reckon", "AUD", "2025-03-31"]]) {
+    for (const calendar of ["gregorian", "jalali"]) {
+      for (const period of ["WTD", "MTD", "YTD"]) {
+        const current = int(1_000, 9_000_000);
+        const prior = period === "WTD" && calendar === "jalali" ? 0 : int(1_000, 9_000_000);
+        const prior2 = int(1_000, 9_000_000);
+        const pct = (base: number) => (base ? ((100 * (current - base)) / base).toFixed(2) : null);
+        marts.kpi_period_comparison.push({
+          source_system: source, currency, calendar, period, as_of: asOf, current_start: "2025-03-01", current_end: asOf,
+          prior_start: "2024-03-01", prior_end: asOf.replace("2025", "2024"), current_net: money(current), prior_net: money(prior), change_pct: pct(prior),
+          prior2_start: "2023-03-01", prior2_end: asOf.replace("2025", "2023"), prior2_net: money(prior2), change_pct_2y: pct(prior2),
+        });
+      }
     }
   }
 

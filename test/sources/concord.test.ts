@@ -485,15 +485,18 @@ describe("ConcordDb extractor", () => {
   });
 
   it("builds dw.dim_client and the invoice and sale-line facts with the figures the sandbox data gives, on empty sales tables and once they fill", async () => {
-    const sandbox = await startConcordSandbox({});
+    const sandbox = await startConcordSandbox({ rows: { ClientBankDetails: 300, ClientBankDetailIbanNo: 400, ClientBankDetailAccountNumber: 300 } });
     try {
       const url = await freshDatabase("concord_models");
-      const tables = ["Client", "RetailClient", "OrganizationClient", "ClientAgreement", "ClientInRole", "ClientType", "ClientTypeRole", "ClientSubClient", "OrganizationClientAgreement", "SaleInvoiceDocument", "SaleInvoiceNumber", "Sale", "Order", "OrderItem"];
+      const tables = ["Client", "RetailClient", "OrganizationClient", "ClientAgreement", "ClientInRole", "ClientType", "ClientTypeRole", "ClientSubClient", "OrganizationClientAgreement", "SaleInvoiceDocument", "SaleInvoiceNumber", "Sale", "Order", "OrderItem", "ClientBankDetails", "ClientBankDetailIbanNo", "ClientBankDetailAccountNumber"];
       await extract(sandbox, url, { tables });
       sandbox.db.table("Client").softDelete(1n);
       sandbox.db.table("Client").hardDelete(2n);
       sandbox.db.table("SaleInvoiceDocument").hardDelete(3n);
       sandbox.db.table("RetailClient").softDelete(4n);
+      // A fifth of the bank details vanish at once: a row count that moved unexpectedly.
+      const bankDetails = sandbox.db.table("ClientBankDetails");
+      for (const row of [...bankDetails.scan()].slice(0, 60)) bankDetails.hardDelete(row[0] as bigint);
       await extract(sandbox, url, { tables });
       const build = async () => {
         const run = await dataform("run", url, ["--tags", "concord", "--include-deps"]);
@@ -539,6 +542,35 @@ describe("ConcordDb extractor", () => {
         { n: documents.length, vat: money(vat), eur: money(shippingEur), currency: "UAH", eur_currency: "EUR", numbered: 0 },
       ]);
       expect(await queryRows(url, "select count(*)::int as n from dw.fct_concord_sale_line")).toEqual([{ n: 0 }]);
+
+      // Data quality: the test's own ISO 13616 check, references and duplicate codes against the findings.
+      const isoValid = (iban: string) => {
+        const text = iban.replace(/\s/g, "").toUpperCase();
+        if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(text)) return false;
+        const digits = (text.slice(4) + text.slice(0, 4)).replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+        return BigInt(digits) % 97n === 1n;
+      };
+      const badIbans = live("ClientBankDetailIbanNo").filter((r) => r.IBANNO !== null && r.IBANNO.trim() !== "" && !isoValid(r.IBANNO)).map((r) => `dbo.ClientBankDetailIbanNo ID ${r.ID}`);
+      const clientIds = new Set(rows("Client").map((c) => String(c.ID)));
+      const orphans = live("ClientAgreement").filter((a) => !clientIds.has(String(a.ClientID))).map((a) => `dbo.ClientAgreement ID ${a.ID}`);
+      const codes = new Map<string, number>();
+      for (const c of live("Client")) if (c.ClientNumber !== null) codes.set(c.ClientNumber, (codes.get(c.ClientNumber) ?? 0) + 1);
+      const duplicates = live("Client").filter((c) => (codes.get(c.ClientNumber) ?? 0) > 1).map((c) => `dbo.Client ID ${c.ID}`);
+      expect(badIbans.length).toBeGreaterThan(0);
+      expect(orphans.length).toBeGreaterThan(0);
+      expect(duplicates.length).toBeGreaterThan(1);
+      const findings = await queryRows<{ check_name: string; record_key: string; detail: string }>(url, "select check_name, record_key, detail from dq.concord_findings where check_name in ('invalid_iban', 'duplicate_client_code') or table_name = 'staging.cur_concord__clientagreement'");
+      const keys = (check: string) => findings.filter((f) => f.check_name === check).map((f) => f.record_key).sort();
+      expect(keys("invalid_iban")).toEqual(badIbans.sort());
+      expect(keys("orphan_reference")).toEqual(orphans.sort());
+      expect(keys("duplicate_client_code")).toEqual(duplicates.sort());
+      const jumps = await queryRows<{ table_name: string; record_key: string; detail: string }>(url, "select table_name, record_key, detail from dq.concord_findings where check_name = 'row_count_jump'");
+      expect(jumps).toEqual([{ table_name: "raw.concord__clientbankdetails", record_key: expect.stringMatching(/^load \d+ \(concord:dbo\.ClientBankDetails\)$/), detail: "60 rows deleted and 0 inserted at once; the table had about 300" }]);
+      // Bank details reach mart only masked.
+      const masked = await queryRows<{ iban_masked: string | null; account_number_masked: string | null }>(url, "select iban_masked, account_number_masked from mart.concord_client_bank_details");
+      expect(masked.length).toBe(live("ClientBankDetails").length);
+      for (const row of masked) for (const value of [row.iban_masked, row.account_number_masked]) if (value !== null) expect(value).toMatch(/^….{1,4}$/u);
+      expect(findings.every((f) => !/UA\d{20}/.test(f.detail))).toBe(true);
 
       // The sales tables fill: an order, its sale on invoice document 1 with number 1, three items.
       const order = sandbox.db.table("Order").insert({ OrderSource: 1, ClientAgreementID: 1n, OrderStatus: 1, IsMerged: false });

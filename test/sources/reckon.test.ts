@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as jalaali from "jalaali-js";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataform } from "../../extract/dataform.ts";
+import { startXeroSandbox, type XeroSandbox } from "../../extract/sandbox/xero/server.ts";
 import { writeKaramadMonth, type MonthTruth } from "../../extract/samples/karamad.ts";
 import {
   NON_SALES_GROUPS, RECKON_HEADERS, RECKON_STYLES, reckonRows, writeReckonFile, writeReckonSample,
@@ -161,10 +162,13 @@ describe("salesdw extract reckon", () => {
   });
 });
 
+// Tests that run Dataform (a full run takes a minute or more on a busy 2-core machine) get room for it.
+const DATAFORM_RUN_MS = 300_000;
+
 describe("dataform run over the Reckon history", () => {
   beforeAll(async () => {
     await runModels();
-  });
+  }, DATAFORM_RUN_MS);
 
   it("puts every line in canonical.sales_line: signed as in the file, NZD, a line per position (repeated products all count)", async () => {
     const totals = await one(`
@@ -414,7 +418,7 @@ describe("corrections and users' edits", () => {
     const raw = await one("select count(distinct _load_id) as loads from raw.reckon__sales_lines");
     expect(raw.loads).toBe("2");
     sample = { ...corrected, lines };
-  });
+  }, DATAFORM_RUN_MS);
 
   it("a user's mapping edit survives dataform run (and a full refresh) and merges two customers", async () => {
     const [a, b] = [72, 176];
@@ -443,7 +447,84 @@ describe("corrections and users' edits", () => {
     const suggestions = await queryRows<{ reckon_customer_id: string }>(url, "select reckon_customer_id::text from mart.identity_suggestions");
     expect(suggestions.map((s) => s.reckon_customer_id)).not.toContain("7");
     expect(suggestions.length).toBe(sample.customers.filter((c) => c.copyOf !== null).length - 1);
-  });
+  }, 2 * DATAFORM_RUN_MS);
+});
+
+describe("Reckon and Xero as one business", () => {
+  let sandbox: XeroSandbox | undefined;
+  afterAll(async () => sandbox?.close());
+
+  it("suggests Reckon customers for Xero contacts; a mapping gives the contact its Reckon attributes; Xero freight is not revenue", async () => {
+    // Seed 1: the sandbox organisation has contacts named like two of the generated Reckon branches.
+    sandbox = await startXeroSandbox({ seed: 1, invoices: 150, creditNotes: 10, perMinute: 100_000, perDay: 1_000_000 });
+    const synced = await runCli(["extract", "xero", "--page-size", "100"], {
+      ...sandbox.settings, XERO_TOKEN_FILE: path.join(dir, "xero-token.json"), XERO_TENANT_ID: "", XERO_GRANT: "", WAREHOUSE_URL: url,
+    });
+    expect(synced.code, synced.stderr).toBe(0);
+    await runModels();
+
+    const fold = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+    const contacts = sandbox.data.contacts.filter((c) => c.IsCustomer);
+    const expected = sample.customers
+      .filter((r) => r.copyOf === null)
+      .flatMap((r) => contacts.map((x) => ({ r, x, reasons: [
+        r.accountNumber && r.accountNumber === x.AccountNumber.toUpperCase() ? "account_number" : "",
+        fold(`${r.parent} ${r.branch ?? ""}`) === fold(x.Name) ? "folded_name" : "",
+      ].filter(Boolean) })))
+      .filter((pair) => pair.reasons.length)
+      .map((pair) => `${pair.r.id} ${pair.x.ContactID} ${pair.reasons.join("+")}`)
+      .sort();
+    expect(expected.length).toBeGreaterThan(1);
+    const suggested = await queryRows<{ pair: string }>(url,
+      "select reckon_customer_id || ' ' || candidate_id || ' ' || reason as pair from mart.identity_suggestions where candidate_source_system = 'xero'");
+    expect(suggested.map((s) => s.pair).sort()).toEqual(expected);
+
+    // Xero contacts get their cluster from the clusters file (Xero's contact layout): account number, then folded name.
+    const clusterOf = (x: (typeof contacts)[number]) =>
+      sample.clusters.find((c) => c.accountNumber && c.accountNumber === x.AccountNumber.toUpperCase())?.cluster ??
+      sample.clusters.filter((c) => fold(c.contactName) === fold(x.Name)).map((c) => c.cluster).sort((a, b) => a - b)[0] ?? null;
+    const clustered = await queryRows<{ contact_id: string; cluster: string | null }>(url, "select contact_id, cluster from canonical.xero_contact");
+    expect(clustered).toHaveLength(sandbox.data.contacts.length);
+    for (const row of clustered) {
+      const contact = sandbox.data.contacts.find((c) => c.ContactID === row.contact_id)!;
+      expect(row.cluster === null ? null : Number(row.cluster), contact.Name).toBe(clusterOf(contact));
+    }
+
+    // A user confirms one pair whose Xero contact has sales: the contact joins Reckon customer 7 (key FL01, mapped earlier).
+    const onLines = new Set((await queryRows<{ c: string }>(url, "select distinct customer_code as c from canonical.sales_line where source_system = 'xero'")).map((r) => r.c));
+    const pair = suggested.map((s) => s.pair.split(" ")).find(([reckonId, contactId]) => reckonId === "7" && onLines.has(contactId));
+    expect(pair, "a suggested Xero contact for Reckon customer 7 with sales").toBeDefined();
+    await queryRows(url, "insert into admin.customer_map (source_system, source_customer_id, customer_key, updated_by) values ('xero', $1, 'FL01', 'ana')", [pair![1]]);
+    await runModels();
+    const reckon7 = customersById().get(7)!;
+    const [contactRow] = await queryRows<Record<string, string | null>>(url,
+      "select unified_customer_key, market, parent_customer, branch, merchant_group from dw.dim_customer where source_system = 'xero' and customer_code = $1", [pair![1]]);
+    expect(contactRow).toEqual({ unified_customer_key: "FL01", market: reckon7.market, parent_customer: reckon7.parent, branch: reckon7.branch, merchant_group: reckon7.merchantGroup });
+    const oneCustomer = await queryRows<{ source_system: string; n: string }>(url,
+      "select source_system, count(*) as n from mart.sales_enriched where unified_customer_key = 'FL01' group by 1 order by 1");
+    const [{ n: xeroLines }] = await queryRows<{ n: string }>(url, "select count(*) as n from canonical.sales_line where source_system = 'xero' and customer_code = $1", [pair![1]]);
+    expect(oneCustomer).toEqual([
+      { source_system: "reckon", n: String(sample.lines.filter((l) => l.customerId === 7).length) },
+      { source_system: "xero", n: xeroLines },
+    ]);
+    expect(await queryRows(url, "select 1 from mart.identity_suggestions where candidate_id = $1 and reckon_customer_id = 7", [pair![1]])).toHaveLength(0);
+
+    // Freight and consumables are not revenue on the Xero side either.
+    const groups = new Set(["freight", "consumables", "pallet wrapping", "pallets"]);
+    const notSales = sandbox.data.items
+      .filter((item) => groups.has(fold(([item.Name, item.Description].find((n) => n.includes(":")) ?? item.Name).split(":")[0])))
+      .map((item) => item.Code)
+      .sort();
+    expect(notSales).toEqual(["FREIGHT", "PALLET-WRAP"]);
+    const flagged = await queryRows<{ product_code: string }>(url, "select product_code from dw.dim_product where source_system = 'xero' and not is_sales_product order by 1");
+    const sold = new Set((await queryRows<{ c: string }>(url, "select distinct product_code as c from canonical.sales_line where source_system = 'xero'")).map((r) => r.c));
+    expect(flagged.map((f) => f.product_code)).toEqual(notSales.filter((code) => sold.has(code)));
+    expect(flagged.length).toBeGreaterThan(0);
+    const [kpi] = await queryRows<{ kpi: string; lines: string }>(url, `
+      select (select sum(net_sales) from mart.kpi_net_sales_daily where source_system = 'xero')::text as kpi,
+             (select sum(net_amount) from canonical.sales_line where source_system = 'xero' and product_code <> all($1))::text as lines`, [notSales]);
+    expect(kpi.kpi).toBe(kpi.lines);
+  }, 3 * DATAFORM_RUN_MS);
 });
 
 describe("the mapping tables under least privilege", () => {

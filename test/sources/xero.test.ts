@@ -529,12 +529,36 @@ function expectedFigures(sandbox: XeroSandbox) {
     figures.tax += sign * doc.lines.reduce((sum, l) => sum + (doc.LineAmountTypes === "NoTax" ? 0 : l.taxCents), 0);
     byDocument[doc.id] = money(sign * net);
   }
-  const total = Object.values(byType).reduce((sum, f) => sum + f.net, 0);
+  // Revenue marts leave out lines of items in product groups that are not sales (freight, consumables…).
+  const notSales = nonSalesItemCodes(sandbox);
+  const salesTotal = revenue.reduce(
+    (sum, doc) => sum + (doc.Type === "ACCRECCREDIT" ? -1 : 1) * doc.lines.filter((l) => !notSales.has(l.ItemCode ?? "")).reduce((s, l) => s + lineNetCents(doc, l), 0),
+    0,
+  );
   return {
     byType: Object.fromEntries(Object.entries(byType).map(([type, f]) => [type, { lines: f.lines, net: money(f.net), tax: money(f.tax) }])),
     byDocument,
-    total: money(total),
+    total: money(salesTotal),
   };
+}
+
+/**
+ * Item codes whose product group is not sales: the group is the first segment of a hierarchical
+ * name or description ("Consumables:Pallet wrap"), or a plain name itself ("Freight"), matched
+ * against dataform.json's `non_sales_product_groups` after folding case and punctuation.
+ */
+function nonSalesItemCodes(sandbox: XeroSandbox): Set<string> {
+  const fold = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  const config = JSON.parse(readFileSync(path.join(projectRoot, "dataform.json"), "utf8")) as { vars: { non_sales_product_groups: string } };
+  const groups = new Set(config.vars.non_sales_product_groups.split(",").map(fold));
+  const codes = sandbox.data.items
+    .filter((item) => {
+      const full = [item.Name, item.Description].find((n) => n.includes(":")) ?? item.Name;
+      return groups.has(fold(full.split(":")[0]));
+    })
+    .map((item) => item.Code);
+  expect(codes.length).toBeGreaterThan(0); // the sandbox sells freight: the rule is exercised
+  return new Set(codes);
 }
 
 /** dataform run, then canonical, the facts and a mart against the sandbox's figures. */

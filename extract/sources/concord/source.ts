@@ -39,6 +39,30 @@ export function selectContracts(all: Contract[], options: ConcordOptions, phaseO
   return all;
 }
 
+/**
+ * Options from salesdw.yaml (`sources: concord: …`) as well as from the command line:
+ * `phases` or `phase` ([1, 2] or "1,2"), `tables` ([Client] or "Client,ClientType"), `page_size`.
+ */
+export function runOptions(raw: Record<string, unknown>): ConcordOptions {
+  const list = (value: unknown, name: string): string[] | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (Array.isArray(value)) return value.map(String);
+    if (typeof value === "string" || typeof value === "number") return String(value).split(",").map((s) => s.trim()).filter(Boolean);
+    throw new UserError(`concord: ${name} must be a list, got ${JSON.stringify(value)}.`);
+  };
+  const known = new Set(["phase", "phases", "tables", "page_size", "pageSize", "progress", "timezone", "discover", "json"]);
+  const unknown = Object.keys(raw).filter((k) => !known.has(k));
+  if (unknown.length) throw new UserError(`concord: unknown option(s) ${unknown.join(", ")}; known: phases, tables, page_size.`);
+  const pageSize = raw.page_size ?? raw.pageSize;
+  if (pageSize !== undefined && (!Number.isInteger(pageSize) || (pageSize as number) < 1)) throw new UserError(`concord: page_size must be a whole number, got ${JSON.stringify(pageSize)}.`);
+  return {
+    phase: list(raw.phases ?? raw.phase, "phases"),
+    tables: list(raw.tables, "tables"),
+    pageSize: pageSize as number | undefined,
+    progress: Boolean(raw.progress),
+  };
+}
+
 async function run(url: string, options: ConcordOptions): Promise<LoadResult[]> {
   const { concordSettings } = await import("./settings.ts");
   const { openConcord, ConcordError } = await import("./client.ts");
@@ -110,5 +134,5 @@ export const concordSource: PullSource = {
         }),
       );
   },
-  run: (url, options) => run(url, options as ConcordOptions),
+  run: (url, options) => run(url, runOptions(options)),
 };
