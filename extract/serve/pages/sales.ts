@@ -36,7 +36,7 @@ export async function salesRoutes(app: FastifyInstance, options: { warehouse: Wa
     const asOf = await lastSalesDay(pool);
     const values = asOf ? await dimensionValues(pool, columns.dimensions, FILTER_VALUES_LIMIT) : new Map();
     return { ...columns, asOf, values };
-  });
+  }, (state) => Boolean(state?.asOf)); // until there are sales, look again on every request
 
   app.get("/sales", async (request, reply) => {
     reply.type("text/html; charset=utf-8");
