@@ -21,7 +21,7 @@ export async function serveCommand({ port, host }: { port: number; host: string 
   }
   const shown = host.includes(":") ? `[${host}]` : host;
   info(`Dashboard: http://${shown === "0.0.0.0" ? "127.0.0.1" : shown}:${(app.server.address() as { port: number }).port}/  (Ctrl-C stops it)`);
-  if (!process.env.SALESDW_ADMIN_PASSWORD) info("Admin pages are off: set SALESDW_ADMIN_PASSWORD to turn them on.");
+  info("Admin pages: sign in with your name and an admin API key (npx salesdw keys create --role admin --name you).");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

@@ -23,7 +23,8 @@ export function formatDecimal(value: string | number | bigint | null | undefined
 
 /** Change from `before` to `now` in percent, or undefined when there is nothing to compare with. */
 export function changePercent(now: string | number | null | undefined, before: string | number | null | undefined): number | undefined {
-  const a = Number(now ?? 0);
+  if (now === undefined || now === null) return undefined; // nothing now (an average of no units) is no change
+  const a = Number(now);
   const b = Number(before ?? 0);
   if (!b) return undefined;
   return (100 * (a - b)) / Math.abs(b);

@@ -49,3 +49,10 @@ export function dayRange(query: Query, last: string, days: number): { from: stri
   const from = read("from") ?? fallbackFrom.toISOString().slice(0, 10);
   return from <= to ? { from, to, problems } : { from: to, to: from, problems };
 }
+
+/** The raw rows behind findings (mart.dq_issue_rows), looked up for the given findings only. */
+export async function rowsBehind(pool: pg.Pool, issueKeys: string[]): Promise<Map<string, Record<string, unknown>>> {
+  if (!issueKeys.length || (await relationState(pool, "mart.dq_issue_rows")) === "missing") return new Map();
+  const { rows } = await pool.query("select issue_key, raw_row from mart.dq_issue_rows where issue_key = any($1) and raw_row is not null", [issueKeys]);
+  return new Map(rows.map((r) => [r.issue_key, r.raw_row]));
+}

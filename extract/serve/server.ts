@@ -32,7 +32,7 @@ declare module "fastify" {
 export interface ServeOptions {
   /** A warehouse login that may take the roles salesdw_reader and salesdw_admin_writer. */
   url: string;
-  /** Guards every /admin route (one preHandler); by default HTTP Basic with SALESDW_ADMIN_PASSWORD. */
+  /** Guards every /admin route (one preHandler); by default an admin API key (adminKeyGuard). */
   adminGuard?: preHandlerAsyncHookHandler;
   /** Set up the roles first when they are missing and this login may (default true). */
   prepareRoles?: boolean;

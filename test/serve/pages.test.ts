@@ -5,14 +5,13 @@
  * agreed columns and figures it knows, and reads them back off the pages.
  */
 import * as jalaali from "jalaali-js";
-import Fastify, { type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { basicAuthGuard } from "../../extract/serve/admin/guard.ts";
 import { freshDatabase, queryRows, withClient } from "../support/warehouse.ts";
+import { createKey } from "./api-support.ts";
 import { drawnPixels, launchBrowser, plainNumber, startDashboard, watchedPage } from "./support.ts";
 
-const ADMIN_PASSWORD = "pages-test-admin-pw";
 let url: string;
 let app: FastifyInstance;
 let base: string;
@@ -30,7 +29,7 @@ const day = (offset: number) => new Date(Date.UTC(2025, 2, 1 + offset)).toISOStr
 
 beforeAll(async () => {
   url = await freshDatabase("webpages");
-  ({ app, base } = await startDashboard(url, basicAuthGuard(ADMIN_PASSWORD)));
+  ({ app, base } = await startDashboard(url));
   browser = await launchBrowser();
 });
 
@@ -39,7 +38,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-describe("dashboard pages on a warehouse without those sources", () => {
+describe("dashboard pages on a warehouse without those sources", { timeout: 300_000 }, () => {
   it("each page says plainly which data is missing", async () => {
     const { page, errors, external } = await watchedPage(browser);
     const says = async (path: string, text: string) => {
@@ -56,7 +55,7 @@ describe("dashboard pages on a warehouse without those sources", () => {
   });
 });
 
-describe("restaurant days and hours", () => {
+describe("restaurant days and hours", { timeout: 300_000 }, () => {
   it("summarises each department's days, then draws the day × hour heat map once hourly rows exist, never adding two currencies", async () => {
     await sql(`create table mart.restaurant_sales_daily (source_server text, department text, business_day date, currency text,
       revenue numeric, orders integer, guests integer, quantity numeric)`);
@@ -105,7 +104,7 @@ describe("restaurant days and hours", () => {
   });
 });
 
-describe("seller balances", () => {
+describe("seller balances", { timeout: 300_000 }, () => {
   it("shows closing balances and balance over time, and lists the days that do not add up", async () => {
     await sql(`create table mart.seller_balance_daily (seller_id text, day date, currency text, inflow numeric, outflow numeric,
       net numeric, opening_balance numeric, closing_balance numeric)`);
@@ -141,7 +140,7 @@ describe("seller balances", () => {
   });
 });
 
-describe("sales on a mart with more dimensions and two currencies", () => {
+describe("sales on a mart with more dimensions and two currencies", { timeout: 300_000 }, () => {
   const lines = Array.from({ length: 40 }, (_, i) => {
     const nzd = i % 3 === 0;
     const date = day(i % 20);
@@ -192,14 +191,18 @@ describe("sales on a mart with more dimensions and two currencies", () => {
     expect(external).toEqual([]);
   });
 
-  it("admin: signed-in edits link and unlink a customer code, recording who and when; refused without the password or from another site", async () => {
+  it("admin: signed-in edits link and unlink a customer code, recording who and when; refused signed out, to a viewer, or from another site", async () => {
+    const adminKey = await createKey(url, "admin", "maryam-key");
+    const viewerKey = await createKey(url, "viewer", "vahid-key");
+    const basic = (user: string, key: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${key}`).toString("base64")}` });
     const refused = await fetch(`${base}/admin/customers`);
     expect(refused.status).toBe(401);
     expect(refused.headers.get("www-authenticate")).toMatch(/^Basic/);
-    const wrong = await fetch(`${base}/admin/customers`, { headers: { authorization: `Basic ${Buffer.from("maryam:guess").toString("base64")}` } });
-    expect(wrong.status).toBe(401);
+    expect((await fetch(`${base}/admin/customers`, { headers: basic("maryam", "sdw_guess") })).status).toBe(401);
+    expect((await fetch(`${base}/admin/customers`, { headers: basic("vahid", viewerKey) })).status).toBe(401);
+    expect((await fetch(`${base}/sales`, { headers: basic("vahid", viewerKey) })).status).toBe(200);
 
-    const { page } = await watchedPage(browser, { httpCredentials: { username: "maryam", password: ADMIN_PASSWORD } });
+    const { page } = await watchedPage(browser, { httpCredentials: { username: "maryam", password: adminKey } });
     await page.goto(`${base}/admin/customers?source=karamad`);
     const row = page.locator("#mappings tbody tr", { has: page.locator("input[name=code][value=C1]") }).first();
     await row.locator("input[name=key]").fill("CUSTOMER-ONE");
@@ -214,7 +217,7 @@ describe("sales on a mart with more dimensions and two currencies", () => {
     // Another site's page posting with the browser's credentials is refused; nothing changes.
     const forged = await fetch(`${base}/admin/customers/unlink`, {
       method: "POST", body: new URLSearchParams({ source_system: "karamad", code: "C1" }),
-      headers: { origin: "http://elsewhere.example", authorization: `Basic ${Buffer.from(`maryam:${ADMIN_PASSWORD}`).toString("base64")}` },
+      headers: { origin: "http://elsewhere.example", ...basic("maryam", adminKey) },
     });
     expect(forged.status).toBe(403);
     expect(await sql("select 1 from admin.customer_map")).toHaveLength(1);
@@ -227,13 +230,6 @@ describe("sales on a mart with more dimensions and two currencies", () => {
       { action: "link", source_id: "C1", old_key: null, new_key: "CUSTOMER-ONE", changed_by: "maryam" },
       { action: "unlink", source_id: "C1", old_key: "CUSTOMER-ONE", new_key: null, changed_by: "maryam" },
     ]);
-
-    // Without a password configured the admin is off.
-    const off = Fastify();
-    off.get("/", { preHandler: basicAuthGuard("") }, async () => "open");
-    const answer = await off.inject({ url: "/" });
-    expect(answer.statusCode).toBe(403);
-    expect(answer.body).toContain("set SALESDW_ADMIN_PASSWORD");
   });
 
   it("the admin writer may write only the mapping tables; the reader may not write them", async () => {

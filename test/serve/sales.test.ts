@@ -12,9 +12,9 @@ import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataform } from "../../extract/dataform.ts";
-import { basicAuthGuard } from "../../extract/serve/admin/guard.ts";
 import { writeKaramadMonth } from "../../extract/samples/karamad.ts";
 import { freshDatabase, runCli } from "../support/warehouse.ts";
+import { createKey } from "./api-support.ts";
 import {
   drawnPixels, type KaramadLine, launchBrowser, plainNumber, readKaramadLines, rewriteRow, showThousandths, startDashboard, sum, watchedPage,
 } from "./support.ts";
@@ -26,7 +26,6 @@ let browser: Browser;
 let lines: KaramadLine[];
 /** The planted return line whose text cells look like spreadsheet formulas. */
 let planted: KaramadLine;
-const ADMIN_PASSWORD = "sales-test-admin-pw";
 const MERGED = ["C00007", "C00011"];
 
 const group = (n: bigint | number) => n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -85,12 +84,13 @@ beforeAll(async () => {
   const extract = await runCli(["extract", "karamad", ...files], { WAREHOUSE_URL: url });
   expect(extract.code, extract.stderr).toBe(0);
   // The dashboard starts before the models exist: it sets up the roles, and what dataform then creates stays readable.
-  ({ app, base } = await startDashboard(url, basicAuthGuard(ADMIN_PASSWORD)));
+  ({ app, base } = await startDashboard(url));
+  const adminKey = await createKey(url, "admin", "tester-key");
   // Two customer codes are one customer: linked in the admin, as its form posts, before the models run.
   for (const code of MERGED) {
     const linked = await fetch(`${base}/admin/customers/link`, {
       method: "POST", redirect: "manual", body: new URLSearchParams({ source_system: "karamad", code, key: "ONE-CUSTOMER", note: "" }),
-      headers: { authorization: `Basic ${Buffer.from(`tester:${ADMIN_PASSWORD}`).toString("base64")}` },
+      headers: { authorization: `Basic ${Buffer.from(`tester:${adminKey}`).toString("base64")}` },
     });
     expect(linked.status).toBe(303);
   }
@@ -99,14 +99,15 @@ beforeAll(async () => {
   expect(run.assertionsFailed).toEqual([]);
   expect(run.code, run.output.slice(-2000)).toBe(0);
   browser = await launchBrowser();
-});
+}, 600_000); // extract and a full dataform run: minutes on a busy shared machine
 
 afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
 
-describe("sales dashboard", () => {
+// Each test drives a browser through several pages and downloads: room for a busy machine.
+describe("sales dashboard", { timeout: 300_000 }, () => {
   it("shows the year to date and its periods against the two years before, in the Jalali calendar, with charts drawn offline", async () => {
     const { page, errors, external } = await watchedPage(browser);
     await page.goto(`${base}/sales?cal=jalali&preset=ytd`);

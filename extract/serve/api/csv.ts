@@ -27,7 +27,7 @@ export function wantsCsv(request: FastifyRequest): boolean {
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP's advice). */
-function neutralise(value: unknown, isText: boolean): unknown {
+export function neutralise(value: unknown, isText: boolean): unknown {
   return isText && typeof value === "string" && FORMULA_START.test(value) ? `'${value}` : value;
 }
 

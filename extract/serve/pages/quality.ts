@@ -1,15 +1,15 @@
 /**
  * Data quality and freshness (/quality): freshness per source, findings by check and severity
- * with the rows behind them (?check=…), recent loads with what the models made of them, and
- * the records loads could not use. Reads mart views only (data_freshness, dq_findings,
- * load_log, load_rejects).
+ * with the rows behind them (?check=…), the run log, recent loads, and the records loads could
+ * not use. Reads mart views only (data_freshness, dq_issues, dq_issue_rows, etl_run_log,
+ * load_runs, load_rejects).
  */
 import type { FastifyInstance } from "fastify";
 import type { Warehouse } from "../db.ts";
 import { formatDecimal } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { notice, page, table } from "../layout.ts";
-import { firstOf, relationState, stateNotice } from "../marts.ts";
+import { firstOf, relationState, rowsBehind, stateNotice } from "../marts.ts";
 
 type Query = Record<string, string | string[] | undefined>;
 const PAGE_SIZE = 50;
@@ -23,8 +23,8 @@ export async function qualityRoutes(app: FastifyInstance, options: { warehouse: 
     const query = request.query as Query;
     const check = firstOf(query, "check");
     const pageNumber = Math.max(1, Math.floor(Number(firstOf(query, "page") ?? 1)) || 1);
-    const [freshness, findings, loads, rejects] = await Promise.all(
-      ["mart.data_freshness", "mart.dq_findings", "mart.load_log", "mart.load_rejects"].map((r) => relationState(pool, r)),
+    const [freshness, findings, loads, runs, rejects] = await Promise.all(
+      ["mart.data_freshness", "mart.dq_issues", "mart.load_runs", "mart.etl_run_log", "mart.load_rejects"].map((r) => relationState(pool, r)),
     );
     const sections: Html[] = [];
 
@@ -40,10 +40,10 @@ export async function qualityRoutes(app: FastifyInstance, options: { warehouse: 
     }
 
     sections.push(html`<h2>Findings by check and severity</h2>`);
-    if (findings !== "ready") sections.push(findings === "empty" ? notice("done", "No data-quality findings: every checked line passed.") : stateNotice("mart.dq_findings", findings, "data-quality findings", RUN_DATAFORM));
+    if (findings !== "ready") sections.push(findings === "empty" ? notice("done", "No data-quality findings: every checked line passed.") : stateNotice("mart.dq_issues", findings, "data-quality findings", RUN_DATAFORM));
     else {
       const { rows } = await pool.query(`select check_name, severity, count(*) as findings, count(distinct load_id) as loads, max(detected_at) as last_seen
-        from mart.dq_findings group by 1, 2 order by case severity when 'error' then 0 when 'warning' then 1 else 2 end, findings desc`);
+        from mart.dq_issues group by 1, 2 order by case severity when 'error' then 0 when 'warning' then 1 else 2 end, findings desc`);
       sections.push(table(["Check", "Severity", "Findings", "Loads", "Last seen"], rows.map((r) => [
         html`<a href="/quality?check=${encodeURIComponent(r.check_name)}#rows">${r.check_name}</a>`,
         html`<span class="severity-${r.severity}">${r.severity}</span>`, num(r.findings), num(r.loads), time(r.last_seen),
@@ -51,15 +51,30 @@ export async function qualityRoutes(app: FastifyInstance, options: { warehouse: 
       if (check) sections.push(await findingRows(check, pageNumber));
     }
 
-    sections.push(html`<h2>Recent loads</h2>`);
-    if (loads !== "ready") sections.push(stateNotice("mart.load_log", loads, "loads", "Land files with `npx salesdw extract …`."));
+    sections.push(html`<h2>Runs</h2>`);
+    if (runs !== "ready") sections.push(stateNotice("mart.etl_run_log", runs, "runs recorded", "`npx salesdw run` records each run and its steps here."));
     else {
-      const { rows } = await pool.query(`select load_id, source, file_name, status, rows_loaded, rows_rejected, message, finished_at, load_seconds,
-        canonical_lines, errors, warnings, processed_at from mart.load_log order by load_id desc limit 30`);
-      sections.push(table(["Load", "Source", "File", "Status", "Rows", "Rejected", "Canonical", "Errors", "Warnings", "Finished", "Seconds", "Modelled", "Message"], rows.map((r) => [
-        r.load_id, r.source, html`<span dir="auto">${r.file_name}</span>`, html`<span class="${r.status === "failed" ? "severity-error" : ""}">${r.status}</span>`,
-        num(r.rows_loaded), num(r.rows_rejected), num(r.canonical_lines), num(r.errors), num(r.warnings), time(r.finished_at),
-        r.load_seconds === null ? "–" : Number(r.load_seconds).toFixed(1), r.processed_at ? time(r.processed_at) : "not yet", html`<span dir="auto">${r.message ?? ""}</span>`,
+      const { rows } = await pool.query(`select run_id, run_status, step, name, status, started_at, seconds, new_loads, rows_loaded, failed_loads, message
+        from mart.etl_run_log where run_id in (select distinct run_id from mart.etl_run_log order by run_id desc limit 10)
+        order by run_id desc, step_order`);
+      sections.push(table(["Run", "Run status", "Step", "What", "Status", "Started", "Seconds", "New loads", "Rows", "Failed loads", "Message"], rows.map((r) => [
+        r.run_id, r.run_status, r.step, r.name, html`<span class="${/fail/.test(r.status) ? "severity-error" : ""}">${r.status}</span>`, time(r.started_at),
+        r.seconds === null ? "–" : Number(r.seconds).toFixed(1), num(r.new_loads), num(r.rows_loaded), num(r.failed_loads), html`<span dir="auto">${r.message ?? ""}</span>`,
+      ]), "runs"));
+    }
+
+    sections.push(html`<h2>Recent loads</h2>`);
+    if (loads !== "ready") sections.push(stateNotice("mart.load_runs", loads, "loads", "Land files with `npx salesdw extract …`."));
+    else {
+      const counts = findings === "ready"
+        ? "(select count(*) filter (where severity = 'error') as errors, count(*) filter (where severity = 'warning') as warnings from mart.dq_issues i where i.load_id = l.load_id)"
+        : "(select null::bigint as errors, null::bigint as warnings)";
+      const { rows } = await pool.query(`select l.load_id, l.source_system, l.file_name, l.status, l.rows_loaded, l.rows_rejected, l.message, l.finished_at, l.seconds, f.errors, f.warnings
+        from mart.load_runs l cross join lateral ${counts} f order by l.load_id desc limit 30`);
+      sections.push(table(["Load", "Source", "File", "Status", "Rows", "Rejected", "Errors", "Warnings", "Finished", "Seconds", "Message"], rows.map((r) => [
+        r.load_id, r.source_system, html`<span dir="auto">${r.file_name}</span>`, html`<span class="${r.status === "failed" ? "severity-error" : ""}">${r.status}</span>`,
+        num(r.rows_loaded), num(r.rows_rejected), num(r.errors), num(r.warnings), time(r.finished_at),
+        r.seconds === null ? "–" : Number(r.seconds).toFixed(1), html`<span dir="auto">${r.message ?? ""}</span>`,
       ]), "loads"));
     }
 
@@ -77,14 +92,16 @@ export async function qualityRoutes(app: FastifyInstance, options: { warehouse: 
   });
 
   async function findingRows(check: string, pageNumber: number): Promise<Html> {
-    const { rows: count } = await pool.query("select count(*)::int as n from mart.dq_findings where check_name = $1", [check]);
+    const { rows: count } = await pool.query("select count(*)::int as n from mart.dq_issues where check_name = $1", [check]);
     const total = count[0].n;
     if (!total) return notice("problem", `No findings for check "${check}".`);
     const { rows } = await pool.query(
-      `select severity, table_name, record_key, detail, load_id, file_name, detected_at, raw_row from mart.dq_findings
-       where check_name = $1 order by load_id, record_key limit $2 offset $3`,
+      `select i.issue_key, i.severity, i.table_name, i.record_key, i.detail, i.load_id, l.file_name, i.detected_at
+       from mart.dq_issues i left join mart.load_runs l using (load_id)
+       where i.check_name = $1 order by i.load_id, i.record_key limit $2 offset $3`,
       [check, PAGE_SIZE, (pageNumber - 1) * PAGE_SIZE],
     );
+    const behind = await rowsBehind(pool, rows.map((r) => r.issue_key));
     const pages = Math.ceil(total / PAGE_SIZE);
     const link = (n: number, text: string) => html`<a href="/quality?check=${encodeURIComponent(check)}&page=${n}#rows">${text}</a>`;
     return html`<h3 id="rows">${check}: ${formatDecimal(total)} ${total === 1 ? "finding" : "findings"}, the rows behind them</h3>
@@ -92,7 +109,7 @@ export async function qualityRoutes(app: FastifyInstance, options: { warehouse: 
 ${table(["Severity", "Where", "Record", "Detail", "File", "Found", "Row as landed"], rows.map((r) => [
   html`<span class="severity-${r.severity}">${r.severity}</span>`, r.table_name, r.record_key, html`<span dir="auto">${r.detail}</span>`,
   html`<span dir="auto">${r.file_name ?? ""}</span>`, time(r.detected_at),
-  r.raw_row ? html`<pre class="raw" dir="auto">${rowText(r.raw_row)}</pre>` : "–",
+  behind.get(r.issue_key) ? html`<pre class="raw" dir="auto">${rowText(behind.get(r.issue_key)!)}</pre>` : "–",
 ]), "finding-rows")}`;
   }
 }

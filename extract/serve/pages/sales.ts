@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import QueryStream from "pg-query-stream";
 import { cached } from "../cache.ts";
 import { bucketLabel, bucketsBetween, daysBetween, displayDay, granularityFor, PRESETS } from "../calendar.ts";
-import { csvStream } from "../csv.ts";
+import { csvStreams } from "../csv.ts";
 import type { Warehouse } from "../db.ts";
 import { changePercent, divide, formatChange, formatDecimal } from "../format.ts";
 import { html, type Html } from "../html.ts";
@@ -36,7 +36,7 @@ export async function salesRoutes(app: FastifyInstance, options: { warehouse: Wa
     const asOf = await lastSalesDay(pool);
     const values = asOf ? await dimensionValues(pool, columns.dimensions, FILTER_VALUES_LIMIT) : new Map();
     return { ...columns, asOf, values };
-  });
+  }, (state) => Boolean(state?.asOf)); // until there are sales, look again on every request
 
   app.get("/sales", async (request, reply) => {
     reply.type("text/html; charset=utf-8");
@@ -69,8 +69,8 @@ export async function salesRoutes(app: FastifyInstance, options: { warehouse: Wa
     // A long export must not hit the page queries' statement timeout; RESET restores it for the next user.
     await client.query("set statement_timeout = 0");
     const rows = client.query(new QueryStream(text, params, { rowMode: "array", batchSize: 2000 }));
-    const body = csvStream(columns);
-    pipeline(rows, body, (error) => {
+    const { rows: cleaned, csv: body } = csvStreams(columns);
+    pipeline(rows, cleaned, body, (error) => {
       if (error) {
         request.log.warn({ err: error }, "CSV export stopped");
         client.release(true); // the connection may be mid-query: do not reuse it

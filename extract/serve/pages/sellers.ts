@@ -5,11 +5,12 @@
  * seller data. Filters: from, to (default 90 days up to the last day), seller, currency.
  */
 import type { FastifyInstance } from "fastify";
+import type pg from "pg";
 import type { Warehouse } from "../db.ts";
 import { formatDecimal } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { chart, notice, page, table } from "../layout.ts";
-import { dayRange, firstOf, relationState, stateNotice } from "../marts.ts";
+import { dayRange, firstOf, relationState, rowsBehind, stateNotice } from "../marts.ts";
 
 type Query = Record<string, string | string[] | undefined>;
 const BALANCES = "mart.seller_balance_daily";
@@ -74,15 +75,7 @@ export async function sellerRoutes(app: FastifyInstance, options: { warehouse: W
        order by day desc, seller_id limit 200`,
       rangeParams,
     );
-    const findings = (await relationState(pool, "mart.dq_findings")) === "ready"
-      ? (await pool.query(
-          `select check_name, severity, record_key, detail, detected_at from mart.dq_findings
-           where (table_name ilike any (array['%seller%', '%opening_balance%']) or check_name ilike any (array['%seller%', '%balance%']))
-             and ($1::text is null or raw_row ->> 'seller_id' = $1)
-           order by detected_at desc limit 100`,
-          [seller ?? null],
-        )).rows
-      : [];
+    const findings = await sellerFindings(pool, seller);
 
     const body: Html[] = [...range.problems.map((p) => notice("problem", p))];
     body.push(filterForm(range, seller, currency, choices.rows));
@@ -107,6 +100,20 @@ export async function sellerRoutes(app: FastifyInstance, options: { warehouse: W
     }
     return page("Seller balances", "/sellers", html`${body}`, { charts: true });
   });
+}
+
+/** Data-quality findings about seller events and opening balances; for one seller, those whose row names it. */
+async function sellerFindings(pool: pg.Pool, seller: string | undefined) {
+  if ((await relationState(pool, "mart.dq_issues")) !== "ready") return [];
+  const { rows } = await pool.query(
+    `select issue_key, check_name, severity, record_key, detail, detected_at from mart.dq_issues
+     where table_name ilike any (array['%seller%', '%opening_balance%']) or check_name ilike any (array['%seller%', '%balance%'])
+     order by detected_at desc, record_key limit $1`,
+    [seller ? 5000 : 100],
+  );
+  if (!seller) return rows;
+  const behind = await rowsBehind(pool, rows.map((r) => r.issue_key));
+  return rows.filter((r) => behind.get(r.issue_key)?.seller_id === seller).slice(0, 100);
 }
 
 const money = (value: unknown) => formatDecimal(value === null || value === undefined ? null : String(value), 2);
