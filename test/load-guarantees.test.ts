@@ -163,7 +163,7 @@ describe("crashes", () => {
           (select count(*) from dw.dim_date) as days`,
       );
     expect(await fingerprint(interrupted)).toEqual(await fingerprint(reference));
-  });
+  }, 1_200_000); // three whole-project Dataform runs: slow on a busy 2-core machine
 });
 
 describe("concurrent runs", () => {

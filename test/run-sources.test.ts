@@ -178,7 +178,7 @@ sources:
 
     // brokenapi came before goodapi and failed; goodapi still ran; offapi (no settings) and quietapi (disabled) did not.
     expect(calls.map((c) => c.source)).toEqual(["brokenapi", "goodapi"]);
-    expect(calls[1].options).toEqual({ timezone: "Asia/Tehran", page_size: 50 });
+    expect(calls[1].options).toEqual({ timezone: "Asia/Tehran", pageSize: 50 }); // as `salesdw extract --page-size` gives it
     const [run] = await queryRows<{ run_id: string; status: string; failures: string[] }>(url, "select run_id, status, failures from raw._runs order by run_id desc limit 1");
     expect(run.status).toBe("failed");
     expect(new URL(calls[1].url).searchParams.get("options")).toBe(`-c salesdw.run_id=${run.run_id}`);
