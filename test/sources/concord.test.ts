@@ -513,6 +513,24 @@ describe("ConcordDb extractor", () => {
     }
   });
 
+  it("syncs only the tables of the phases asked for, and refuses phases with tables", async () => {
+    const sandbox = await startConcordSandbox({ rows: { ClientBankDetailAccountNumber: 40, ClientBankDetailIbanNo: 40 } });
+    try {
+      const url = await freshDatabase("concord_phase");
+      await extract(sandbox, url, { phase: ["2"] });
+      // Phase 2 as the issue lists it.
+      const phaseTwo = ["ClientBankDetailAccountNumber", "ClientBankDetailIbanNo", "ClientInRole", "OrganizationClientAgreement", "ClientSubClient"];
+      const synced = await queryRows<{ entity: string }>(url, "select entity from raw._sync_state where source = 'concord' order by entity");
+      expect(synced.map((r) => r.entity.toLowerCase())).toEqual(phaseTwo.map((t) => t.toLowerCase()).sort());
+      const [{ n }] = await queryRows<{ n: number }>(url, "select count(*)::int as n from raw.concord__clientbankdetailibanno");
+      expect(n).toBe(sandbox.db.table("ClientBankDetailIbanNo").count());
+      expect(await queryRows(url, "select count(*)::int as n from raw.concord__client")).toEqual([{ n: 0 }]);
+      await expect(extract(sandbox, url, { phase: ["2"], tables: ["Client"] })).rejects.toThrow("Give --phase or --tables, not both.");
+    } finally {
+      await sandbox.close();
+    }
+  }, 600_000);
+
   it("discovers every table with rows, key, change tracking and contract; a changed type fails that table, an added column warns and lands in _extra", async () => {
     const sandbox = await startConcordSandbox({});
     try {
