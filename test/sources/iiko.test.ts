@@ -118,7 +118,7 @@ function asRows(map: Map<string, Figures>) {
 }
 
 async function martDaily(url: string) {
-  const rows = await queryRows<Record<string, string>>(url, "select *, business_day::text as business_day from mart.restaurant_sales_daily");
+  const rows = await queryRows<Record<string, string>>(url, "select *, business_day::text as business_day from mart.sales_summary_daily");
   return rows
     .map((r) => ({
       key: `${r.source_server}|${r.department}|${r.business_day}`,
@@ -134,7 +134,7 @@ async function martDaily(url: string) {
 }
 
 async function martHourly(url: string) {
-  const rows = await queryRows<Record<string, string>>(url, "select *, business_day::text as business_day from mart.restaurant_sales_hourly");
+  const rows = await queryRows<Record<string, string>>(url, "select *, business_day::text as business_day from mart.sales_by_hour");
   return rows
     .map((r) => ({ key: `${r.source_server}|${r.department}|${r.business_day}|${r.hour}`, revenue: units(r.revenue, 2), quantity: units(r.quantity, 3), orders: Number(r.orders) }))
     .sort((a, b) => a.key.localeCompare(b.key));
@@ -355,7 +355,7 @@ describe("salesdw extract iiko", () => {
         .sort((a, b) => a.id.localeCompare(b.id))
         .map((o) => ({ order_id: o.id, business_day: o.businessDay, local_close: `${o.closeTime.slice(0, 19)}.${(o.closeTime.split(".")[1] ?? "").padEnd(3, "0")}`, close_hour: o.closeHour })),
     );
-    const halls = await queryRows<{ source_server: string }>(url, "select distinct source_server from mart.restaurant_sales_daily where department = 'Main hall' order by 1");
+    const halls = await queryRows<{ source_server: string }>(url, "select distinct source_server from mart.sales_summary_daily where department = 'Main hall' order by 1");
     expect(halls.map((h) => h.source_server)).toEqual(["dubai", "tehran"]);
   });
 
