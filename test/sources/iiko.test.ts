@@ -6,6 +6,9 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataform } from "../../extract/dataform.ts";
 import { SANDBOX_SERVERS, type SandboxOrder } from "../../extract/sandbox/iiko/data.ts";
@@ -566,6 +569,38 @@ describe("iiko data-quality checks", () => {
     expect(await iikoIssues(url)).toEqual(expected);
     // The figures still hold with an order before its day and a closed day: the hours fill from 23:00 of the evening before.
     await expectMartsMatch(url, box, { tehran: DAYS.filter((d) => d !== CLOSED), dubai: DAYS.filter((d) => d !== CLOSED) });
+    expectSeatsReleased(box);
+  });
+});
+
+describe("iiko in the run log", () => {
+  it("`salesdw run` shows iiko as a step of mart.etl_run_log, and each day attempt (loaded, empty, refused) in mart.load_runs", { timeout: 900_000 }, async () => {
+    const url = await freshDatabase("iiko_runlog");
+    const tehranYesterday = localYesterday(SANDBOX_SERVERS[0].timezone);
+    const box = await sandbox({ closedDays: [tehranYesterday] });
+    const yesterday = localYesterday(box.servers[0].timezone);
+    expect(yesterday).toBe(tehranYesterday);
+    const refused = addDays(yesterday, -1);
+    box.addFault({ kind: "409", server: "tehran", day: refused });
+    const config = path.join(mkdtempSync(path.join(tmpdir(), "iiko-run-")), "salesdw.yaml");
+    writeFileSync(config, "sources:\n  iiko:\n    stale_after: 2d\n");
+    const run = await runCli(["run", "--config", config, "--only", "iiko", "--skip-models", "--skip-checks"], { ...box.env(), WAREHOUSE_URL: url, IIKO_RETRY_BACKOFF_MS: "10" });
+    expect(run.code).not.toBe(0);
+    const built = await dataform("run", url, ["--actions", "mart.etl_run_log", "--actions", "mart.load_runs"]);
+    expect(built.failedActions, built.output).toEqual([]);
+    const steps = await queryRows<Record<string, string | null>>(url, "select step, name, status, new_loads::text as new_loads, failed_loads::text as failed_loads from mart.etl_run_log where step = 'extract'");
+    const attempts = await loads(url);
+    expect(steps).toEqual([{
+      step: "extract", name: "iiko", status: "failed",
+      new_loads: String(attempts.filter((l) => l.status === "loaded").length), failed_loads: "1",
+    }]);
+    const runs = await queryRows<Record<string, string | null>>(url, "select source_system, entity, file_name, status, rows_loaded::text as rows_loaded, message from mart.load_runs order by load_id");
+    expect(runs.map((r) => [r.source_system, r.entity, r.file_name, r.status])).toEqual(
+      attempts.map((l) => ["iiko", "olap_sales", `iiko:${l.details.server}:${l.details.business_day}`, l.details.server === "tehran" && l.details.business_day === refused ? "failed" : "loaded"]),
+    );
+    // The day without sales is a load of zero rows, not a missing row.
+    expect(runs.find((r) => r.file_name === `iiko:tehran:${yesterday}`)).toMatchObject({ status: "loaded", rows_loaded: "0" });
+    expect(runs.find((r) => r.status === "failed")!.message).toContain("Cannot build the report");
     expectSeatsReleased(box);
   });
 });
