@@ -74,9 +74,11 @@ interface Figures {
   quantity: bigint; // thousandths
   orders: Set<string>;
   guests: number;
+  returns: Set<string>; // storno receipts
+  returnsRevenue: bigint;
 }
 
-const emptyFigures = (): Figures => ({ revenue: 0n, gross: 0n, quantity: 0n, orders: new Set(), guests: 0 });
+const emptyFigures = (): Figures => ({ revenue: 0n, gross: 0n, quantity: 0n, orders: new Set(), guests: 0, returns: new Set(), returnsRevenue: 0n });
 
 /**
  * The documented rule: deleted orders are out; a storno (return) receipt subtracts its absolute
@@ -141,12 +143,15 @@ function add(figures: Figures, order: SandboxOrder) {
   if (!order.storned) {
     figures.orders.add(order.id);
     figures.guests += order.guests;
+  } else {
+    figures.returns.add(order.id);
+    for (const dish of order.dishes) figures.returnsRevenue -= BigInt(Math.abs(dish.discountedCents));
   }
 }
 
 function asRows(map: Map<string, Figures>) {
   return [...map.entries()]
-    .map(([key, f]) => ({ key, revenue: f.revenue, gross: f.gross, discount: f.gross - f.revenue, quantity: f.quantity, orders: f.orders.size, guests: f.guests }))
+    .map(([key, f]) => ({ key, revenue: f.revenue, gross: f.gross, discount: f.gross - f.revenue, quantity: f.quantity, orders: f.orders.size, guests: f.guests, returns: f.returns.size, returnsAmount: f.returnsRevenue }))
     .sort((a, b) => a.key.localeCompare(b.key));
 }
 
@@ -162,6 +167,8 @@ async function martDaily(url: string) {
       quantity: units(r.quantity, 3),
       orders: Number(r.orders),
       guests: Number(r.guests),
+      returns: Number(r.returns),
+      returnsAmount: units(r.returns_amount, 2),
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
 }
@@ -178,8 +185,8 @@ async function expectMartsMatch(url: string, box: IikoSandbox, loadedDays: Recor
   const expectedHourly = Object.entries(loadedDays).flatMap(([server, days]) => asRows(expectedFigures(box, server, days).hourly));
   const currency = Object.fromEntries(box.servers.map((s) => [s.name, s.currency]));
   expect(await martDaily(url)).toEqual(
-    expectedDaily.sort((a, b) => a.key.localeCompare(b.key)).map(({ key, revenue, gross, discount, quantity, orders, guests }) => ({
-      key, currency: currency[key.split("|")[0]], revenue, gross, discount, quantity, orders, guests,
+    expectedDaily.sort((a, b) => a.key.localeCompare(b.key)).map(({ key, revenue, gross, discount, quantity, orders, guests, returns, returnsAmount }) => ({
+      key, currency: currency[key.split("|")[0]], revenue, gross, discount, quantity, orders, guests, returns, returnsAmount,
     })),
   );
   expect(await martHourly(url)).toEqual(
