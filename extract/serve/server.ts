@@ -57,6 +57,18 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   app.decorate("warehouse", warehouse);
   app.addHook("onClose", async () => warehouse.close());
   await app.register(formbody);
+  // Before any route: a route takes the error handler that is set when it is registered.
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith("/api/")) return reply.code(404).send({ error: "not found" });
+    return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", "", notice("empty", `Nothing at ${request.url}.`)));
+  });
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    const message = explain(error);
+    if (status >= 500) request.log.error({ err: error }, message);
+    if (request.url.startsWith("/api/")) return reply.code(status).send({ error: message });
+    return reply.code(status).type("text/html; charset=utf-8").send(page("Something went wrong", "", notice("problem", message)));
+  });
 
   app.addHook("onSend", async (_request, reply, payload) => {
     // Everything is served from here: no script, style or request may reach another host.
@@ -88,17 +100,6 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   await app.register(api, { prefix: "/api/v1", readerPool: warehouse.reader, warehouseUrl: options.url });
   await app.register(adminRoutes, { prefix: "/admin", warehouse });
 
-  app.setNotFoundHandler(async (request, reply) => {
-    if (request.url.startsWith("/api/")) return reply.code(404).send({ error: "not found" });
-    return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", "", notice("empty", `Nothing at ${request.url}.`)));
-  });
-  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    const message = explain(error);
-    if (status >= 500) request.log.error({ err: error }, message);
-    if (request.url.startsWith("/api/")) return reply.code(status).send({ error: message });
-    return reply.code(status).type("text/html; charset=utf-8").send(page("Something went wrong", "", notice("problem", message)));
-  });
   return app;
 }
 
