@@ -1,29 +1,16 @@
-/**
- * Reading a secret at the terminal without showing it. Node's readline has no "do not echo"
- * option and the project carries no prompt library, so readline edits the line as usual
- * (backspace, arrows) but writes its echo to a stream that drops it.
- */
-import { createInterface } from "node:readline";
-import { Writable } from "node:stream";
+/** Reading a secret at the terminal without showing it (npm's `read`), or from standard input. */
+import { read } from "read";
 import { UserError } from "../config.ts";
 
-export function promptHidden(question: string): Promise<string> {
-  process.stderr.write(question);
-  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const rl = createInterface({ input: process.stdin, output: silent, terminal: true });
-  return new Promise((resolve, reject) => {
-    rl.once("line", (line) => {
-      rl.close();
-      process.stderr.write("\n");
-      resolve(line);
-    });
-    rl.once("SIGINT", () => {
-      rl.close();
-      process.stderr.write("\n");
-      reject(new UserError("Stopped; nothing was changed."));
-    });
-    rl.once("close", () => reject(new UserError("No password given; nothing was changed.")));
-  });
+export async function promptHidden(prompt: string): Promise<string> {
+  try {
+    // The prompt goes to stderr: stdout stays for what a script may capture.
+    const answer = String(await read({ prompt, silent: true, replace: "", output: process.stderr }));
+    process.stderr.write("\n"); // the Enter key is not echoed either
+    return answer;
+  } catch {
+    throw new UserError("Stopped; nothing was changed.");
+  }
 }
 
 export async function readAllStdin(): Promise<string> {
