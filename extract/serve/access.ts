@@ -78,7 +78,7 @@ export const access: FastifyPluginAsync<AccessOptions> = Object.assign(
     });
 
     app.addHook("onRequest", async (request, reply) => {
-      if (request.url.startsWith("/api/")) return;
+      if (request.url.startsWith("/api/") || request.url.startsWith("/assets/")) return;
       request.account = await signedInAccount(request);
       if (request.account || PUBLIC.some((p) => p.test(request.url))) return;
       const next = READS.has(request.method) ? `?next=${encodeURIComponent(request.url)}` : "";
