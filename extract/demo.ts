@@ -112,7 +112,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   } finally {
     await client.end();
   }
-  info(`\nDashboard and API: npx salesdw serve, then open http://127.0.0.1:${SERVE_DEFAULTS.port}/ (API docs at /api/v1/docs)`);
+  info(`\nDashboard and API: create the first user with \`npx salesdw users add NAME --role admin\` (it asks for a password),`);
+  info(`then run \`npx salesdw serve\`, open http://127.0.0.1:${SERVE_DEFAULTS.port}/ and sign in (API docs at /api/v1/docs).`);
   return code;
 }
 
