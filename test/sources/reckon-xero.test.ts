@@ -26,6 +26,7 @@ let sandbox: XeroSandbox;
 let usd: SandboxDocument;
 let eur: SandboxDocument;
 let unknownItem: SandboxDocument;
+let reckonCoded: SandboxDocument;
 let lonely: SandboxContact;
 let lonelyPast: SandboxDocument;
 let lonelyToday: SandboxDocument;
@@ -114,6 +115,8 @@ beforeAll(async () => {
   eur = sandbox.change({ action: "add-invoice", currencyCode: "EUR", currencyRate: "0.000000", lines: 2 })!;
   // An item code typed on an invoice that neither Xero's Items nor Reckon's products know.
   unknownItem = sandbox.change({ action: "add-invoice", itemCode: "ZZ-NEW-1", lines: 1 })!;
+  // An item code Xero's Items lack but Reckon's products file has (the code Xero items use).
+  reckonCoded = sandbox.change({ action: "add-invoice", itemCode: sample.products.find((p) => p.isSales && p.groupColumn && sample.lines.some((l) => l.productId === p.id))!.code, lines: 1 })!;
   // A contact that is nearly a Reckon branch's name, and one that matches nothing, with sales last month and today.
   const branch = sample.customers.find((c) => c.copyOf === null && c.branch)!;
   addContact(`The ${branch.parent} ${branch.branch} Ltd`);
@@ -198,6 +201,13 @@ describe("products", () => {
     expect(registered.map((r) => r.product_code)).toEqual(expected);
     const findings = await queryRows<{ record_key: string }>(url, "select record_key from dq.issues where check_name = 'auto_registered_product' order by 1");
     expect(findings.map((f) => f.record_key)).toEqual(expected.map((code) => `xero item ${code}`));
+    // A Xero item with a Reckon product's code is that product: its unified key and its group.
+    const reckonProduct = sample.products.find((p) => p.code === reckonCoded.lines[0].ItemCode)!;
+    expect(sandbox.data.items.map((i) => i.Code)).not.toContain(reckonProduct.code);
+    const [matched] = await queryRows(url, "select unified_product_key, matched_by, product_group, is_auto_registered from dw.dim_product where source_system = 'xero' and product_code = $1", [reckonProduct.code]);
+    expect(matched).toEqual({ unified_product_key: `reckon:${reckonProduct.id}`, matched_by: "item_code", product_group: reckonProduct.group, is_auto_registered: false });
+    const [reckonRow] = await queryRows(url, "select unified_product_key, matched_by from dw.dim_product where source_system = 'reckon' and product_code = $1", [String(reckonProduct.id)]);
+    expect(reckonRow).toEqual({ unified_product_key: `reckon:${reckonProduct.id}`, matched_by: null });
     // Its lines are kept: revenue like any other line.
     const [lines] = await queryRows<{ n: number }>(url, "select count(*)::int as n from dw.fct_sales_line where document_id = $1", [unknownItem.id]);
     expect(lines.n).toBe(unknownItem.lines.length);
