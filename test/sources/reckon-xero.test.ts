@@ -248,6 +248,23 @@ describe("customer identity findings", () => {
   });
 });
 
+describe("Xero document findings", () => {
+  it("lists documents whose lines differ from their SubTotal, lines without an item and documents without lines, per landed version", async () => {
+    const docs = revenueDocuments();
+    const mismatched = docs.filter((d) => d.lines.length && Math.abs(d.lines.reduce((n, l) => n + lineNetCents(d, l), 0) - d.subTotalCents) >= 1).map((d) => d.id).sort();
+    const withoutItem = docs.flatMap((d) => d.lines.filter((l) => !l.ItemCode).map(() => d.id)).sort();
+    const withoutLines = docs.filter((d) => !d.lines.length).map((d) => d.id).sort();
+    expect(mismatched.length).toBeGreaterThan(0);
+    expect(withoutItem.length).toBeGreaterThan(0);
+    const idIn = (recordOrDetail: string) => docs.find((d) => recordOrDetail.includes(`(${d.id})`))?.id ?? recordOrDetail;
+    const found = async (check: string, column: "record_key" | "detail") =>
+      (await queryRows<{ v: string }>(url, `select ${column} as v from dq.issues where check_name = $1`, [check])).map((r) => idIn(r.v)).sort();
+    expect(await found("xero_subtotal_mismatch", "record_key")).toEqual(mismatched);
+    expect(await found("xero_line_without_item", "detail")).toEqual(withoutItem);
+    expect(await found("xero_document_without_lines", "record_key")).toEqual(withoutLines);
+  });
+});
+
 describe("customer history", () => {
   it("keeps a version per change of cluster (a new clusters file) or of inherited attributes (a mapping edit); sales read as of their date or as they are", async () => {
     // A new clusters file: every cluster renumbered. A mapping edit: the lonely Xero contact is Reckon customer `anchor`.
