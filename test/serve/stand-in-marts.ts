@@ -5,20 +5,10 @@
  */
 import * as jalaali from "jalaali-js";
 import { withClient } from "../support/warehouse.ts";
+import { seededRandom } from "../../extract/samples/random.ts";
 
 export type Row = Record<string, string | number | null>;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -122,7 +112,7 @@ export type Marts = Record<string, Row[]>;
 const persianNames = ["فروشگاه آلفا", "شرکت بتا", "بازرگانی گاما", "کافه دلتا", "هتل اپسیلون"];
 
 function generate(): Marts {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const marts: Marts = {};
 
