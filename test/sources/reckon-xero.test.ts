@@ -116,7 +116,7 @@ beforeAll(async () => {
   // An item code typed on an invoice that neither Xero's Items nor Reckon's products know.
   unknownItem = sandbox.change({ action: "add-invoice", itemCode: "ZZ-NEW-1", lines: 1 })!;
   // An item code Xero's Items lack but Reckon's products file has (the code Xero items use).
-  reckonCoded = sandbox.change({ action: "add-invoice", itemCode: sample.products.find((p) => p.isSales && p.groupColumn && sample.lines.some((l) => l.productId === p.id))!.code, lines: 1 })!;
+  reckonCoded = sandbox.change({ action: "add-invoice", itemCode: sample.products.find((p) => p.isSales && p.groupColumn && sample.lines.some((l) => l.productId === p.id) && !sandbox.data.items.some((i) => i.Code === p.code))!.code, lines: 1 })!;
   // A contact that is nearly a Reckon branch's name, and one that matches nothing, with sales last month and today.
   const branch = sample.customers.find((c) => c.copyOf === null && c.branch)!;
   addContact(`The ${branch.parent} ${branch.branch} Ltd`);
