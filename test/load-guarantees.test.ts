@@ -136,8 +136,11 @@ describe("crashes", () => {
     const credentials = writeDataformCredentials(interrupted, path.join(dir, "killed-credentials.json"));
     const run = spawn(process.execPath, [path.join(projectRoot, "node_modules/@dataform/cli/bundle.js"), "run", projectRoot, "--credentials", credentials, "--track=false"], {
       cwd: projectRoot,
-      stdio: "ignore",
+      stdio: ["ignore", "pipe", "pipe"],
     });
+    let output = "";
+    run.stdout!.on("data", (d) => (output += d));
+    run.stderr!.on("data", (d) => (output += d));
     const closed = new Promise((resolve) => run.on("close", resolve)); // listening from the start: it may end early
     // Kill it once the first models exist and before the last ones do.
     let started = false;
@@ -145,7 +148,7 @@ describe("crashes", () => {
       [{ started }] = await queryRows<{ started: boolean }>(interrupted, "select to_regclass('canonical.sales_line') is not null as started");
       if (!started) await sleep(10);
     }
-    expect(started).toBe(true); // it got that far, and was still running
+    expect(started, output.slice(-3000)).toBe(true); // it got that far, and was still running
     run.kill("SIGKILL");
     await closed;
     const [partial] = await queryRows<{ finished: boolean }>(interrupted, "select to_regclass('dq.run_stats') is not null as finished");

@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, queryRows, runCli } from "../support/warehouse.ts";
 import { createKey } from "./api-support.ts";
-import { addUser, httpSignIn, launchBrowser, runCliWithInput, signedInPage, signIn, startDashboard, watchedPage } from "./support.ts";
+import { addUser, httpSignIn, launchBrowser, runCliWithInput, signedInPage, signIn, startDashboard, screenshot, watchedPage } from "./support.ts";
 
 let url: string;
 let app: FastifyInstance;
@@ -86,7 +86,7 @@ describe("users and access", { timeout: 300_000 }, () => {
     const { page, errors, external } = await watchedPage(browser);
     await page.goto(`${base}/restaurants?metric=orders`);
     expect(new URL(page.url()).pathname).toBe("/login");
-    await page.screenshot({ path: "/tmp/web-login.png" });
+    await screenshot(page, "sign-in", false);
     await page.fill("input[name=name]", VIEWER.name);
     await page.fill("input[name=password]", VIEWER.password);
     await Promise.all([page.waitForURL(`${base}/restaurants?metric=orders`), page.click("form.sign-in button[type=submit]")]);

@@ -9,7 +9,7 @@ import type { FastifyInstance } from "fastify";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase, queryRows, withClient } from "../support/warehouse.ts";
-import { addUser, drawnPixels, httpSignIn, launchBrowser, plainNumber, type Session, signedInPage, signIn, startDashboard, watchedPage } from "./support.ts";
+import { addUser, drawnPixels, httpSignIn, launchBrowser, plainNumber, type Session, signedInPage, signIn, startDashboard, screenshot, watchedPage } from "./support.ts";
 
 let url: string;
 let app: FastifyInstance;
@@ -53,7 +53,6 @@ describe("dashboard pages on a warehouse without those sources", { timeout: 300_
     await says("/restaurants", "No restaurant data: mart.sales_summary_daily does not exist in this warehouse yet");
     await says("/sellers", "No seller balances: mart.seller_balance_daily does not exist in this warehouse yet");
     await says("/quality", "mart.data_freshness does not exist in this warehouse yet");
-    await page.screenshot({ path: "/tmp/web-empty-restaurants.png" });
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
@@ -102,7 +101,7 @@ describe("restaurant days and hours", { timeout: 300_000 }, () => {
     expect(await page.locator("#restaurant-daily tbody tr").count()).toBe(2);
     await page.waitForSelector("#chart-restaurant-hours[data-drawn=true]");
     expect(await drawnPixels(page, "#chart-restaurant-hours")).toBeGreaterThan(3000);
-    await page.screenshot({ path: "/tmp/web-restaurants.png", fullPage: true });
+    await screenshot(page, "restaurants");
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
@@ -138,7 +137,7 @@ describe("seller balances", { timeout: 300_000 }, () => {
     expect(anomalies.map((a) => `${a[0]} ${a[2]}`).sort()).toEqual([`S-2 ${day(12)}`, `S-3 ${day(5)}`].sort());
     expect(anomalies.find((a) => a[0] === "S-3" && a[2] === day(5))![3]).toMatch(/<> closing/);
     expect(await drawnPixels(page, "#chart-seller-balance")).toBeGreaterThan(3000);
-    await page.screenshot({ path: "/tmp/web-sellers.png", fullPage: true });
+    await screenshot(page, "sellers");
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
@@ -190,7 +189,6 @@ describe("sales on a mart with more dimensions and two currencies", { timeout: 3
     expect(await revenue("IRR")).toBe(String(total("IRR", "جنوب")));
     expect(await revenue("NZD")).toBe(total("NZD", "جنوب").toFixed(2));
     expect(await page.locator("select[name=market] option:checked").innerText()).toBe("جنوب");
-    await page.screenshot({ path: "/tmp/web-sales-two-currencies.png", fullPage: true });
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
@@ -207,7 +205,7 @@ describe("sales on a mart with more dimensions and two currencies", { timeout: 3
     expect(new URL(page.url()).searchParams.get("source")).toBe("karamad");
     const [mapped] = await sql("select customer_key, note, updated_by, updated_at > now() - interval '1 minute' as recent from admin.customer_map where source_system = 'karamad' and source_customer_id = 'C1'");
     expect(mapped).toEqual({ customer_key: "CUSTOMER-ONE", note: "همان مشتری", updated_by: "maryam", recent: true });
-    await page.screenshot({ path: "/tmp/web-admin.png" });
+    await screenshot(page, "admin", false);
 
     expect(await row.locator("input[name=key]").inputValue()).toBe("CUSTOMER-ONE");
     await Promise.all([page.waitForURL(/unlinked/), row.locator("button", { hasText: "Unlink" }).click()]);

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { parse } from "csv-parse/sync";
 import * as jalaali from "jalaali-js";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -198,4 +199,9 @@ export function showThousandths(value: bigint): string {
   const whole = (abs / 1000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   const fraction = (abs % 1000n).toString().padStart(3, "0").replace(/0+$/, "");
   return `${sign}${whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+/** Saves what the page shows as the README's picture of it (docs/screenshots/<name>.png). */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: path.join(projectRoot, "docs", "screenshots", `${name}.png`), fullPage });
 }
