@@ -55,9 +55,11 @@ export async function qualityRoutes(app: FastifyInstance, options: { warehouse: 
     if (runs !== "ready") sections.push(stateNotice("mart.etl_run_log", runs, "runs recorded", "`npx salesdw run` records each run and its steps here."));
     else {
       const { rows } = await pool.query(`select run_id, run_status, step, name, status, started_at, seconds, new_loads, rows_loaded, failed_loads, message
-        from mart.etl_run_log where run_id in (select distinct run_id from mart.etl_run_log order by run_id desc limit 10)
+        from mart.etl_run_log where step <> 'load' and run_id in (select distinct run_id from mart.etl_run_log where run_id is not null order by run_id desc limit 10)
         order by run_id desc, step_order`);
-      sections.push(table(["Run", "Run status", "Step", "What", "Status", "Started", "Seconds", "New loads", "Rows", "Failed loads", "Message"], rows.map((r) => [
+      // Loads made by a plain `salesdw extract` are in the log too, without a run.
+      if (!rows.length) sections.push(stateNotice("mart.etl_run_log", "empty", "runs recorded", "`npx salesdw run` records each run and its steps here."));
+      else sections.push(table(["Run", "Run status", "Step", "What", "Status", "Started", "Seconds", "New loads", "Rows", "Failed loads", "Message"], rows.map((r) => [
         r.run_id, r.run_status, r.step, r.name, html`<span class="${/fail/.test(r.status) ? "severity-error" : ""}">${r.status}</span>`, time(r.started_at),
         r.seconds === null ? "–" : Number(r.seconds).toFixed(1), num(r.new_loads), num(r.rows_loaded), num(r.failed_loads), html`<span dir="auto">${r.message ?? ""}</span>`,
       ]), "runs"));
