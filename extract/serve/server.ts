@@ -12,6 +12,10 @@ import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from "
 import { redact } from "../log.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import { adminKeyGuard } from "./admin/guard.ts";
+import { adminJobRoutes } from "./admin/jobs-page.ts";
+import { Catalog } from "./catalog.ts";
+import { JobRunner, type JobRunnerOptions } from "./jobs.ts";
+import { catalogRoutes } from "./pages/catalog.ts";
 import { apiKeyAuth } from "./auth.ts";
 import { api } from "./api/index.ts";
 import pg from "pg";
@@ -37,6 +41,8 @@ export interface ServeOptions {
   /** Set up the roles first when they are missing and this login may (default true). */
   prepareRoles?: boolean;
   logger?: boolean;
+  /** How sync jobs run (the API and the jobs page share one runner); defaults as JobRunner's. */
+  jobs?: Omit<JobRunnerOptions, "warehouseUrl">;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -82,8 +88,16 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   const keysPool = new pg.Pool({ connectionString: options.url, max: 2, application_name: "salesdw-keys" });
   app.addHook("onClose", async () => keysPool.end());
   await app.register(apiKeyAuth, { db: keysPool });
-  await app.register(api, { prefix: "/api/v1", readerPool: warehouse.reader, warehouseUrl: options.url });
-  await app.register(adminRoutes, { prefix: "/admin", warehouse, guard: options.adminGuard ?? adminKeyGuard() });
+  // One job runner and one catalog for the API and the pages.
+  const runner = new JobRunner({ ...options.jobs, warehouseUrl: options.url });
+  await runner.start();
+  app.addHook("onClose", async () => runner.close());
+  const catalog = new Catalog(runner.pool);
+  await app.register(catalogRoutes, { catalog });
+  await app.register(api, { prefix: "/api/v1", readerPool: warehouse.reader, warehouseUrl: options.url, runner, catalog });
+  const adminGuard = options.adminGuard ?? adminKeyGuard();
+  await app.register(adminRoutes, { prefix: "/admin", warehouse, guard: adminGuard });
+  await app.register(adminJobRoutes, { prefix: "/admin/jobs", runner, guard: adminGuard });
 
   app.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith("/api/")) return reply.code(404).send({ error: "not found" });

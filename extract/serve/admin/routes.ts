@@ -42,19 +42,13 @@ const when = (value: Date | null) => (value ? value.toISOString().slice(0, 16).r
 export async function adminRoutes(app: FastifyInstance, options: { warehouse: Warehouse; guard: preHandlerAsyncHookHandler }): Promise<void> {
   const { reader, adminWriter } = options.warehouse;
   app.addHook("preHandler", options.guard);
-  // Forms post with the browser's credentials: refuse posts that another site's page made.
-  app.addHook("preHandler", async (request, reply) => {
-    if (request.method !== "POST") return;
-    const site = request.headers["sec-fetch-site"];
-    const origin = request.headers.origin;
-    const sameOrigin = origin ? safeHost(origin) === request.headers.host : site === undefined || site === "same-origin" || site === "none";
-    if (!sameOrigin) return reply.code(403).type("text/plain; charset=utf-8").send("Refused: this form was not sent from the salesdw admin pages.\n");
-  });
+  app.addHook("preHandler", sameOriginPosts);
 
   app.get("/", async (_request, reply) => {
     reply.type("text/html; charset=utf-8");
     return page("Admin", "/admin", html`<p>Identity across sources: link each source's customer or product code to one business key. The models read these mappings on the next <code>${DATAFORM}</code>.</p>
-<ul><li><a href="/admin/customers">Customers</a></li><li><a href="/admin/products">Products</a></li></ul>`);
+<ul><li><a href="/admin/customers">Customers</a></li><li><a href="/admin/products">Products</a></li></ul>
+<p><a href="/admin/jobs">Sync jobs</a>: extract a source for chosen dates and rebuild what it feeds.</p>`);
   });
 
   app.get("/:kind", async (request, reply) => {
@@ -227,6 +221,15 @@ async function logChange(client: pg.PoolClient, table: string, action: "link" | 
     `insert into admin.map_changes (map_table, action, source_system, source_id, old_value, new_value, changed_by) values ($1, $2, $3, $4, $5, $6, $7)`,
     [table, action, source, code, before.length ? JSON.stringify(before) : null, after === null ? null : JSON.stringify(after), by],
   );
+}
+
+/** Forms post with the browser's credentials: refuse posts that another site's page made (every admin page's forms). */
+export async function sameOriginPosts(request: FastifyRequest, reply: FastifyReply) {
+  if (request.method !== "POST") return;
+  const site = request.headers["sec-fetch-site"];
+  const origin = request.headers.origin;
+  const sameOrigin = origin ? safeHost(origin) === request.headers.host : site === undefined || site === "same-origin" || site === "none";
+  if (!sameOrigin) return reply.code(403).type("text/plain; charset=utf-8").send("Refused: this form was not sent from the salesdw admin pages.\n");
 }
 
 function safeHost(origin: string): string | undefined {
