@@ -63,7 +63,7 @@ export async function actionsFeeding(graph: CompiledGraph, source: string, exist
   const rawPrefix = `raw.${source}__`;
   const selected = new Set(
     actions
-      .filter((a) => (a.tags ?? []).includes(source) || dependencies(a).some((d) => d.startsWith(rawPrefix) || (a.target.schema === "dq" && LEDGERS.has(d))))
+      .filter((a) => (a.tags ?? []).includes(source) || dependencies(a).some((d) => d.startsWith(rawPrefix) || (["dq", "mart"].includes(a.target.schema) && LEDGERS.has(d))))
       .map((a) => targetName(a.target)),
   );
   if (!selected.size) return [];
