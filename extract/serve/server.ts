@@ -43,6 +43,8 @@ export interface ServeOptions {
   logger?: boolean;
   /** How sync jobs run (the API and the jobs page share one runner); defaults as JobRunner's. */
   jobs?: Omit<JobRunnerOptions, "warehouseUrl">;
+  /** The API's requests per key per time window (the API's default when absent); the benchmark lifts it. */
+  apiRateLimit?: { max: number; timeWindow: number | string };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -94,7 +96,7 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   app.addHook("onClose", async () => runner.close());
   const catalog = new Catalog(runner.pool);
   await app.register(catalogRoutes, { catalog });
-  await app.register(api, { prefix: "/api/v1", readerPool: warehouse.reader, warehouseUrl: options.url, runner, catalog });
+  await app.register(api, { prefix: "/api/v1", readerPool: warehouse.reader, warehouseUrl: options.url, runner, catalog, rateLimit: options.apiRateLimit });
   const adminGuard = options.adminGuard ?? adminKeyGuard();
   await app.register(adminRoutes, { prefix: "/admin", warehouse, guard: adminGuard });
   await app.register(adminJobRoutes, { prefix: "/admin/jobs", runner, guard: adminGuard });
