@@ -1,7 +1,7 @@
 /**
  * Sync jobs: an extraction (`salesdw extract <source> [--from D] [--to D]`, a child process, as a
- * person runs it) followed by `dataform run`, started from the API and kept as rows of
- * `app.sync_jobs` so that they outlive the server.
+ * person runs it) followed by `dataform run` of what the source feeds (actionsFeeding), started
+ * from the API or the jobs page and kept as rows of `app.sync_jobs` so that they outlive the server.
  *
  * - One running job per source: a partial unique index refuses a second, in every process.
  * - A running job holds a session advisory lock on its id for as long as its process lives. A
