@@ -62,7 +62,7 @@ export async function benchApi(url: string, options: { seconds: number }): Promi
     await check.end();
   }
   info(`dataform run of the ${actions.length} actions iiko feeds …`);
-  const run = await dataform("run", url, ["--actions", ...actions]);
+  const run = await dataform("run", url, actions.flatMap((name) => ["--actions", name]));
   if (run.code !== 0) throw new Error(`dataform run failed during the benchmark:\n${run.output}`);
 
   // Rate limiting is per key and would answer 429 to a load test: lifted for this server only.

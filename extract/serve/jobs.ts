@@ -82,7 +82,7 @@ export const defaultSyncCommand: SyncCommand = (source, range) =>
 export const dataformTransform: TransformStep = async (url, onLine, source) => {
   const actions = await scopedActions(url, source);
   onLine(actions.length ? `dataform run: ${actions.length} actions fed by ${source}` : `dataform run: no model reads ${source}'s tables; building the whole project`);
-  const run = await dataform("run", url, actions.length ? ["--actions", ...actions] : [], onLine);
+  const run = await dataform("run", url, actions.length ? actions.flatMap((name) => ["--actions", name]) : [], onLine);
   const errors = [
     ...run.failedActions.map((name) => `dataform run: ${name} failed`),
     ...run.assertionsFailed.map((name) => `dataform run: assertion ${name} failed`),
