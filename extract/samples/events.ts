@@ -17,6 +17,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import path from "node:path";
+import { seededRandom } from "./random.ts";
 
 export interface SellerEventSampleOptions {
   sellers?: number;
@@ -92,17 +93,6 @@ const DAY_MS = 86_400_000;
 /** An unusual amount is this many typical orders: far beyond any per-seller robust threshold. */
 export const UNUSUAL_FACTOR = 80;
 
-/** mulberry32: small, fast and deterministic for a given seed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
@@ -130,7 +120,7 @@ export async function writeSellerEventSample(dir: string, options: SellerEventSa
   const firstDay = Date.parse(`${start}T00:00:00Z`);
   if (Number.isNaN(firstDay)) throw new Error(`start must be a date YYYY-MM-DD, got "${start}"`);
   mkdirSync(dir, { recursive: true });
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const between = (lo: number, hi: number) => lo + rand() * (hi - lo);
 
   const width = Math.max(3, String(sellerCount).length);

@@ -12,6 +12,7 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import * as jalaali from "jalaali-js";
+import { seededRandom } from "./random.ts";
 
 /** Where the columns a warehouse needs sit in the real export (1-based), by header. */
 const KNOWN_COLUMNS: Record<number, string> = {
@@ -86,16 +87,6 @@ export interface DetailOptions {
   ragged?: boolean;
 }
 
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `"1,250,000"` or `"-1,250,000"`: quoted, because of the separators. */
 const amount = (value: bigint) => `"${value < 0n ? "-" : ""}${(value < 0n ? -value : value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",")}"`;
@@ -114,7 +105,7 @@ const iso = (jy: number, jm: number, jd: number) => {
 export async function writeKaramadDetail(file: string, options: DetailOptions): Promise<DetailTruth> {
   const { jalaliYear: jy, jalaliMonth: jm, rows, seed = jy * 100 + jm + 17, keepLines = true, ragged = true } = options;
   const invoicePrefix = options.invoicePrefix ?? `D${jy}${String(jm).padStart(2, "0")}`;
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const monthDays = jalaali.jalaaliMonthLength(jy, jm);
   const truth: DetailTruth = {

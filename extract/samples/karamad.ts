@@ -11,6 +11,7 @@ import { createWriteStream } from "node:fs";
 import { once } from "node:events";
 import iconv from "iconv-lite";
 import * as jalaali from "jalaali-js";
+import { seededRandom } from "./random.ts";
 
 export type SampleEncoding = "utf-8" | "utf-8-bom" | "windows-1256";
 
@@ -87,17 +88,6 @@ const BRANCHES = ["تهران مرکزی", "کرج", "اصفهان", "شیراز
 const SALESPEOPLE = ["کامران رحیمی", "لیلا صادقی", "بهروز نیک‌نام", "پریسا کیانی", "یاسر کرمانی"];
 const REGIONS = ["شمال", "جنوب", "شرق", "غرب", "مرکز"];
 
-/** mulberry32: small, fast and deterministic for a given seed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const toPersianDigits = (text: string) => text.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)));
 
@@ -132,7 +122,7 @@ export async function writeKaramadMonth(file: string, options: KaramadMonthOptio
     delimiter = ",", headerStyle = "standard", lineEnding = "\n", brokenRows = 0, shortRows = 0, trailingRows = 0, dirtyRows = 0,
     inconsistentRows = 0, invoicePrefix = `${jy}${String(jm).padStart(2, "0")}`,
   } = options;
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const persian = digits === "persian";
   const arabicForms = encoding === "windows-1256" || headerStyle === "arabic";

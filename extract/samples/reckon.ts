@@ -12,6 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { seededRandom } from "./random.ts";
 
 export const RECKON_FILES = {
   customers: "reckon-customers.csv",
@@ -139,17 +140,6 @@ export interface ReckonOptions {
   documentsPerDay?: number;
 }
 
-/** mulberry32: small, fast and deterministic for a given seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MARKETS = ["Local - 1", "Local - 2", "Export - 3"];
 const CHAINS: { parent: string; merchantGroup: string; prefix: string; xeroStyle: (parent: string, branch: string) => string }[] = [
@@ -284,7 +274,7 @@ function buildProducts(): ReckonProduct[] {
 
 /** Generates the history (no files). */
 export function generateReckonHistory(options: ReckonOptions = {}): ReckonHistory {
-  const rand = random(options.seed ?? 1);
+  const rand = seededRandom(options.seed ?? 1);
   const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)];
   const { customers, clusters } = buildCustomers(rand);
   const products = buildProducts();

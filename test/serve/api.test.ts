@@ -147,20 +147,20 @@ const LIST_CASES: ListCase[] = [
     keep: (r) => r.currency === "AUD" && r.period === "YTD",
   },
   {
-    path: "/sales/summary", mart: "restaurant_sales_daily", key: ["business_day", "source_server", "department", "currency"], limit: 11,
+    path: "/sales/summary", mart: "sales_summary_daily", key: ["business_day", "source_server", "department", "currency"], limit: 11,
     params: { from: "2025-03-10", to: "2025-04-05", source: "tehran-1", department: "کافه" },
     keep: (r) => inRange(r.business_day, "2025-03-10", "2025-04-05") && r.source_server === "tehran-1" && r.department === "کافه",
   },
   {
-    path: "/sales/summary", mart: "restaurant_sales_daily", key: ["business_day", "source_server", "department", "currency"], limit: 50,
+    path: "/sales/summary", mart: "sales_summary_daily", key: ["business_day", "source_server", "department", "currency"], limit: 50,
     params: { currency: "AED" }, keep: (r) => r.currency === "AED",
   },
   {
-    path: "/sales/hourly", mart: "restaurant_sales_hourly", key: ["business_day", "source_server", "department", "hour"], limit: 13,
+    path: "/sales/hourly", mart: "sales_by_hour", key: ["business_day", "source_server", "department", "hour"], limit: 13,
     params: { from: "2025-03-02", to: "2025-03-05", department: "Bar" }, keep: (r) => inRange(r.business_day, "2025-03-02", "2025-03-05") && r.department === "Bar",
   },
   {
-    path: "/sales/hourly", mart: "restaurant_sales_hourly", key: ["business_day", "source_server", "department", "hour"], limit: 3,
+    path: "/sales/hourly", mart: "sales_by_hour", key: ["business_day", "source_server", "department", "hour"], limit: 3,
     params: { hour: 13, source: "shiraz" }, keep: (r) => r.hour === 13 && r.source_server === "shiraz",
   },
   {
@@ -236,7 +236,7 @@ describe("list endpoints", () => {
     [{ source: "tehran-1", department: "Kitchen" }, (r: Row) => r.source_server === "tehran-1" && r.department === "Kitchen"],
     [{ currency: "AED", to: "2025-03-20" }, (r: Row) => r.currency === "AED" && inRange(r.business_day, "2000-01-01", "2025-03-20")],
   ] as const)("/sales/stats %j: totals, averages, best and worst days per currency, computed here", async (params, keep) => {
-    const want = expectedStats(marts.restaurant_sales_daily.filter(keep));
+    const want = expectedStats(marts.sales_summary_daily.filter(keep));
     expect(want.length).toBeGreaterThan(0);
     const got = await call(server.base, `/api/v1/sales/stats${query(params)}`, { key: keys.viewer });
     expect(got.status).toBe(200);
@@ -489,8 +489,8 @@ describe("a warehouse without the marts", () => {
   const LISTS: [string, string][] = [
     ["/kpi/net-sales-daily", "kpi_net_sales_daily"], ["/kpi/return-rate-by-product-month", "kpi_return_rate_by_product_month"],
     ["/kpi/top-customers-month", "kpi_top_customers_month"], ["/kpi/salesperson-performance-month", "kpi_salesperson_performance_month"],
-    ["/kpi/period-comparison", "kpi_period_comparison"], ["/sales/summary", "restaurant_sales_daily"], ["/sales/hourly", "restaurant_sales_hourly"],
-    ["/sales/stats", "restaurant_sales_daily"], ["/sellers/balances", "seller_balance_daily"], ["/freshness", "data_freshness"],
+    ["/kpi/period-comparison", "kpi_period_comparison"], ["/sales/summary", "sales_summary_daily"], ["/sales/hourly", "sales_by_hour"],
+    ["/sales/stats", "sales_summary_daily"], ["/sellers/balances", "seller_balance_daily"], ["/freshness", "data_freshness"],
     ["/runs", "load_runs"], ["/dq/issues", "dq_issues"],
   ];
 

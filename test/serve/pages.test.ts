@@ -46,7 +46,7 @@ describe("dashboard pages on a warehouse without those sources", { timeout: 300_
       expect(await page.locator("main .notice").first().innerText()).toContain(text);
     };
     await says("/sales", "No sales data: mart.sales_enriched does not exist yet");
-    await says("/restaurants", "No restaurant data: mart.restaurant_sales_daily does not exist in this warehouse yet");
+    await says("/restaurants", "No restaurant data: mart.sales_summary_daily does not exist in this warehouse yet");
     await says("/sellers", "No seller balances: mart.seller_balance_daily does not exist in this warehouse yet");
     await says("/quality", "mart.data_freshness does not exist in this warehouse yet");
     await page.screenshot({ path: "/tmp/web-empty-restaurants.png" });
@@ -57,9 +57,9 @@ describe("dashboard pages on a warehouse without those sources", { timeout: 300_
 
 describe("restaurant days and hours", { timeout: 300_000 }, () => {
   it("summarises each department's days, then draws the day × hour heat map once hourly rows exist, never adding two currencies", async () => {
-    await sql(`create table mart.restaurant_sales_daily (source_server text, department text, business_day date, currency text,
+    await sql(`create table mart.sales_summary_daily (source_server text, department text, business_day date, currency text,
       revenue numeric, orders integer, guests integer, quantity numeric)`);
-    await sql(`create table mart.restaurant_sales_hourly (source_server text, department text, business_day date, hour integer,
+    await sql(`create table mart.sales_by_hour (source_server text, department text, business_day date, hour integer,
       revenue numeric, orders integer, quantity numeric)`);
     const departments = [["iiko-tehran", "سالن اصلی", "IRR"], ["iiko-tehran", "بیرون‌بر", "IRR"], ["iiko-dubai", "Main hall", "AED"]];
     const expected = new Map<string, { revenue: number; orders: number; guests: number }>();
@@ -75,10 +75,10 @@ describe("restaurant days and hours", { timeout: 300_000 }, () => {
         expected.set(key, { revenue: sofar.revenue + revenue, orders: sofar.orders + orders, guests: sofar.guests + guests });
       }
     }
-    await insert("mart.restaurant_sales_daily", daily);
+    await insert("mart.sales_summary_daily", daily);
     const { page, errors, external } = await watchedPage(browser);
     await page.goto(`${base}/restaurants`);
-    expect(await page.locator("main").innerText()).toContain("No hourly restaurant data: mart.restaurant_sales_hourly has no rows yet");
+    expect(await page.locator("main").innerText()).toContain("No hourly restaurant data: mart.sales_by_hour has no rows yet");
     const rows = await page.locator("#restaurant-daily tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent!.trim())));
     expect(rows).toHaveLength(3);
     for (const [server, department, currency, days, revenue, orders, guests] of rows) {
@@ -87,7 +87,7 @@ describe("restaurant days and hours", { timeout: 300_000 }, () => {
     }
     expect(await drawnPixels(page, "#chart-restaurant-days")).toBeGreaterThan(3000);
 
-    await insert("mart.restaurant_sales_hourly", departments.flatMap(([server, department]) =>
+    await insert("mart.sales_by_hour", departments.flatMap(([server, department]) =>
       Array.from({ length: 10 }, (_, i) => [12, 13, 19, 20, 21].map((hour) => [server, department, day(i), hour, 1000 * hour, hour - 10, hour])).flat()));
     await page.goto(`${base}/restaurants?metric=revenue`);
     expect(await page.locator("main .notice-problem").innerText()).toContain("Revenue here would add AED and IRR");

@@ -5,20 +5,10 @@
  */
 import * as jalaali from "jalaali-js";
 import { withClient } from "../support/warehouse.ts";
+import { seededRandom } from "../../extract/samples/random.ts";
 
 export type Row = Record<string, string | number | null>;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -85,12 +75,12 @@ const TABLES: TableSpec[] = [
       ["change_pct_2y", "numeric"]],
   },
   {
-    name: "restaurant_sales_daily",
+    name: "sales_summary_daily",
     columns: [["source_server", "text"], ["department", "text"], ["business_day", "date"], ["currency", "text"], ["revenue", "numeric"],
       ["gross_amount", "numeric"], ["discount_amount", "numeric"], ["orders", "bigint"], ["guests", "bigint"], ["quantity", "numeric"]],
   },
   {
-    name: "restaurant_sales_hourly",
+    name: "sales_by_hour",
     columns: [["source_server", "text"], ["department", "text"], ["business_day", "date"], ["hour", "int"], ["revenue", "numeric"],
       ["orders", "bigint"], ["quantity", "numeric"]],
   },
@@ -122,7 +112,7 @@ export type Marts = Record<string, Row[]>;
 const persianNames = ["فروشگاه آلفا", "شرکت بتا", "بازرگانی گاما", "کافه دلتا", "هتل اپسیلون"];
 
 function generate(): Marts {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const marts: Marts = {};
 
@@ -221,14 +211,14 @@ function generate(): Marts {
     }
   }
 
-  marts.restaurant_sales_daily = [];
+  marts.sales_summary_daily = [];
   for (const [server, currency] of [["tehran-1", "IRR"], ["shiraz", "IRR"], ["dubai", "AED"]]) {
     for (const department of ["Kitchen", "Bar", "کافه"]) {
       for (let d = 0; d < 60; d++) {
         if (rnd() < 0.15) continue;
         const gross = int(50_000, 4_000_000);
         const discount = int(0, 20_000);
-        marts.restaurant_sales_daily.push({
+        marts.sales_summary_daily.push({
           source_server: server, department, business_day: addDays("2025-03-01", d), currency, revenue: money(gross - discount),
           gross_amount: money(gross), discount_amount: money(discount), orders: int(1, 80), guests: int(1, 120), quantity: thousandths(int(1_000, 400_000)),
         });
@@ -236,13 +226,13 @@ function generate(): Marts {
     }
   }
 
-  marts.restaurant_sales_hourly = [];
+  marts.sales_by_hour = [];
   for (const server of ["tehran-1", "shiraz"]) {
     for (const department of ["Kitchen", "Bar"]) {
       for (let d = 0; d < 8; d++) {
         for (let hour = 10; hour <= 22; hour++) {
           if (rnd() < 0.3) continue;
-          marts.restaurant_sales_hourly.push({
+          marts.sales_by_hour.push({
             source_server: server, department, business_day: addDays("2025-03-01", d), hour, revenue: money(int(1_000, 300_000)),
             orders: int(1, 12), quantity: thousandths(int(1_000, 30_000)),
           });

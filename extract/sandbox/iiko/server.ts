@@ -242,6 +242,7 @@ export class IikoSandbox {
   private readonly faults: (Fault & { served: number })[];
   private readonly closedDays: Set<string>;
   private readonly revisions = new Map<string, number>();
+  private readonly edits = new Map<string, (orders: SandboxOrder[]) => void>();
   private readonly restaurants: Restaurant[];
   servers: SandboxServer[] = [];
 
@@ -285,7 +286,15 @@ export class IikoSandbox {
 
   /** Every order (deleted ones too) the server holds for a business day, as it stands now. */
   orders(server: string, day: string): SandboxOrder[] {
-    return ordersForDay(this.spec(server), day, { seed: this.seed, closedDays: this.closedDays, revision: this.revisions.get(`${server}|${day}`) ?? 0 });
+    const orders = ordersForDay(this.spec(server), day, { seed: this.seed, closedDays: this.closedDays, revision: this.revisions.get(`${server}|${day}`) ?? 0 });
+    this.edits.get(`${server}|${day}`)?.(orders);
+    return orders;
+  }
+
+  /** Changes the orders a server holds for a day in a way the generator never does (data made to trip a check). */
+  editDay(server: string, day: string, edit: (orders: SandboxOrder[]) => void): void {
+    this.spec(server);
+    this.edits.set(`${server}|${day}`, edit);
   }
 
   /** Changes a past day the way late closes, deletions and returns do (revision 0 is the day as first served). */

@@ -141,7 +141,7 @@ const salesSummary: ListSpec = {
   tag: "Restaurant sales",
   summary: "Restaurant sales per day and department",
   description: "Revenue, gross, discounts, orders, guests and quantity per business day, restaurant server, department and currency.",
-  mart: "restaurant_sales_daily",
+  mart: "sales_summary_daily",
   columns: [
     col("source_server", "text", "Restaurant server."), col("department", "text", "Department."), col("business_day", "date", "Business day."),
     common.currency, col("revenue", "decimal", "Revenue."), col("gross_amount", "decimal", "Gross amount."),
@@ -158,7 +158,7 @@ const salesHourly: ListSpec = {
   tag: "Restaurant sales",
   summary: "Restaurant sales per hour",
   description: "Revenue, orders and quantity per business day, hour, restaurant server and department.",
-  mart: "restaurant_sales_hourly",
+  mart: "sales_by_hour",
   columns: [
     col("source_server", "text", "Restaurant server."), col("department", "text", "Department."), col("business_day", "date", "Business day."),
     col("hour", "integer", "Hour of the day (0–23)."), col("revenue", "decimal", "Revenue."), col("orders", "integer", "Orders."),
@@ -175,7 +175,7 @@ const salesStats: ListSpec = {
   summary: "Restaurant sales statistics over a date range",
   description:
     "Per currency over the range (after the filters): totals, days with sales, average revenue per day, per order and per guest, and the best and worst days (ties: the earlier day).",
-  mart: "restaurant_sales_daily",
+  mart: "sales_summary_daily",
   columns: [
     common.currency, col("days", "integer", "Business days with sales."), col("first_day", "date", "First of them."), col("last_day", "date", "Last of them."),
     col("revenue", "decimal", "Total revenue."), col("gross_amount", "decimal", "Total gross."), col("discount_amount", "decimal", "Total discounts."),
@@ -194,7 +194,7 @@ const salesStats: ListSpec = {
       select currency::text as currency, business_day::date as day,
         sum(revenue)::numeric as revenue, sum(gross_amount)::numeric as gross_amount, sum(discount_amount)::numeric as discount_amount,
         sum(orders)::bigint as orders, sum(guests)::bigint as guests, sum(quantity)::numeric as quantity
-      from mart.restaurant_sales_daily
+      from mart.sales_summary_daily
       where ${where}
       group by 1, 2
     )

@@ -1,6 +1,6 @@
 /**
- * Restaurant days and hours (/restaurants) over mart.restaurant_sales_daily and
- * mart.restaurant_sales_hourly: a daily summary per department and a day × hour heat map.
+ * Restaurant days and hours (/restaurants) over mart.sales_summary_daily and
+ * mart.sales_by_hour: a daily summary per department and a day × hour heat map.
  * Filters: from, to (default the 28 days up to the last business day), server, department,
  * metric (orders or revenue) for the heat map. Revenue is never added across currencies.
  */
@@ -13,8 +13,8 @@ import { chart, notice, page, table } from "../layout.ts";
 import { dayRange, firstOf, relationState, stateNotice } from "../marts.ts";
 
 type Query = Record<string, string | string[] | undefined>;
-const DAILY = "mart.restaurant_sales_daily";
-const HOURLY = "mart.restaurant_sales_hourly";
+const DAILY = "mart.sales_summary_daily";
+const HOURLY = "mart.sales_by_hour";
 const FILL = "It is built when a restaurant source (iiko) is loaded and `npx dataform run --track=false` has run.";
 
 export async function restaurantRoutes(app: FastifyInstance, options: { warehouse: Warehouse }): Promise<void> {
