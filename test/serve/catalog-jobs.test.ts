@@ -267,12 +267,12 @@ describe("the catalog", () => {
     expect(await page.locator("#upstream li").allInnerTexts()).toEqual((action.dependencyTargets ?? []).map((t) => `${t.schema}.${t.name}`).sort());
     await page.waitForSelector("#lineage[data-drawn=true]");
     expect(await drawnPixels(page, "#lineage")).toBeGreaterThan(2000);
+    await page.screenshot({ path: "/tmp/web-catalog.png", fullPage: true });
 
     await page.goto(`${base}/catalog/dw.fct_sales_hourly`);
     const result = await page.locator("#assertions tbody tr", { hasText: "assert_fct_sales_hourly_adds_up" }).locator("td").nth(2).innerText();
     expect(result).toBe("failed");
     expect((await page.goto(`${base}/catalog/mart.nothing`))!.status()).toBe(404);
-    await page.screenshot({ path: "/tmp/web-catalog.png" });
     expect(errors.filter((e) => !/404/.test(e))).toEqual([]);
     expect(external).toEqual([]);
   });
