@@ -45,7 +45,7 @@ function sandboxRevenue(days: string[]): Record<string, bigint> {
 
 async function martRevenue(): Promise<Record<string, bigint>> {
   const rows = await sql<{ key: string; cents: string }>(
-    "select source_server || '|' || business_day::text as key, (sum(revenue) * 100)::bigint::text as cents from mart.restaurant_sales_daily group by 1",
+    "select source_server || '|' || business_day::text as key, (sum(revenue) * 100)::bigint::text as cents from mart.sales_summary_daily group by 1",
   );
   return Object.fromEntries(rows.map((r) => [r.key, BigInt(r.cents)]));
 }
@@ -133,7 +133,7 @@ describe("the sync jobs page", () => {
     const one = await jobFinished(first);
     expect(one.errors).toEqual([]);
     expect(one.status).toBe("succeeded");
-    expect(one.output).toMatch(/Dataset created:\s+mart\.restaurant_sales_daily/);
+    expect(one.output).toMatch(/Dataset created:\s+mart\.sales_summary_daily/);
     expect(await martRevenue()).toEqual(sandboxRevenue(["2025-04-01", "2025-04-02"]));
 
     // Second sync, warehouse built: the restaurant tables are rebuilt (Dataform builds a table anew:
@@ -141,13 +141,13 @@ describe("the sync jobs page", () => {
     const dimDate = await dataform("run", db, ["--actions", "dw.dim_date"]);
     expect(dimDate.failedActions, dimDate.output).toEqual([]);
     const oid = async (relation: string) => (await sql<{ oid: string }>("select to_regclass($1)::oid::text as oid", [relation]))[0].oid;
-    const before = { daily: await oid("dw.fct_sales_daily_department"), date: await oid("dw.dim_date") };
+    const before = { daily: await oid("dw.fct_sales_daily"), date: await oid("dw.dim_date") };
     expect(before.daily).not.toBeNull();
     const second = await start("2025-04-03", "2025-04-03");
     const two = await jobFinished(second);
     expect(two.errors).toEqual([]);
     expect(two.status).toBe("succeeded");
-    expect(await oid("dw.fct_sales_daily_department")).not.toBe(before.daily);
+    expect(await oid("dw.fct_sales_daily")).not.toBe(before.daily);
     expect(await oid("dw.dim_date")).toBe(before.date);
     expect(await martRevenue()).toEqual(sandboxRevenue(["2025-04-01", "2025-04-02", "2025-04-03"]));
 
@@ -226,7 +226,7 @@ describe("the catalog", () => {
     expect(counted).toBeGreaterThan(10);
     // Downstream is upstream read the other way.
     for (const model of models) for (const down of model.downstream) expect(models.find((m) => m.name === down)!.upstream).toContain(model.name);
-    const restaurant = models.find((m) => m.name === "mart.restaurant_sales_daily")!;
+    const restaurant = models.find((m) => m.name === "mart.sales_summary_daily")!;
     expect(restaurant.sources).toEqual(["iiko"]);
 
     const freshness = await sql("select source_system, loads::int as loads from mart.data_freshness order by 1");
@@ -261,8 +261,8 @@ describe("the catalog", () => {
     const want = all.filter((m) => [m.name, m.description ?? "", ...m.tags, ...m.columns.flatMap((c: any) => [c.name, c.description ?? ""])].some((t: string) => t.toLowerCase().includes("guests")));
     expect(shown.sort()).toEqual(want.map((m) => m.name).sort());
 
-    await Promise.all([page.waitForURL(/mart\.restaurant_sales_daily$/), page.locator("#models a", { hasText: "mart.restaurant_sales_daily" }).click()]);
-    const action = compiled.tables.find((t) => nameOf(t) === "mart.restaurant_sales_daily")!;
+    await Promise.all([page.waitForURL(/mart\.sales_summary_daily$/), page.locator("#models a", { hasText: "mart.sales_summary_daily" }).click()]);
+    const action = compiled.tables.find((t) => nameOf(t) === "mart.sales_summary_daily")!;
     expect(await page.locator("#columns tbody tr td:first-child").allInnerTexts()).toEqual(action.actionDescriptor!.columns!.map((c) => c.path.join(".")));
     expect(await page.locator("#upstream li").allInnerTexts()).toEqual((action.dependencyTargets ?? []).map((t) => `${t.schema}.${t.name}`).sort());
     await page.waitForSelector("#lineage[data-drawn=true]");
