@@ -136,18 +136,18 @@ describe("the sync jobs page", () => {
     expect(await martRevenue()).toEqual(sandboxRevenue(["2025-04-01", "2025-04-02"]));
 
     // Second sync, warehouse built: the restaurant tables are rebuilt (Dataform builds a table anew:
-    // a new oid), a table iiko does not feed (dw.dim_date, built here) is left alone.
-    const dimDate = await dataform("run", db, ["--actions", "dw.dim_date"]);
-    expect(dimDate.failedActions, dimDate.output).toEqual([]);
+    // a new oid), a table iiko does not feed (canonical.xero_item, built here) is left alone.
+    const xeroItem = await dataform("run", db, ["--actions", "canonical.xero_item"]);
+    expect(xeroItem.failedActions, xeroItem.output).toEqual([]);
     const oid = async (relation: string) => (await sql<{ oid: string }>("select to_regclass($1)::oid::text as oid", [relation]))[0].oid;
-    const before = { daily: await oid("dw.fct_sales_daily"), date: await oid("dw.dim_date") };
+    const before = { daily: await oid("dw.fct_sales_daily"), date: await oid("canonical.xero_item") };
     expect(before.daily).not.toBeNull();
     const second = await start("2025-04-03", "2025-04-03");
     const two = await jobFinished(second);
     expect(two.errors).toEqual([]);
     expect(two.status).toBe("succeeded");
     expect(await oid("dw.fct_sales_daily")).not.toBe(before.daily);
-    expect(await oid("dw.dim_date")).toBe(before.date);
+    expect(await oid("canonical.xero_item")).toBe(before.date);
     expect(await martRevenue()).toEqual(sandboxRevenue(["2025-04-01", "2025-04-02", "2025-04-03"]));
 
     // The list shows both with their status, rows and no errors, as app.sync_jobs holds them.
