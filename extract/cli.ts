@@ -14,6 +14,7 @@ import { register as registerSandbox } from "./commands/sandbox.ts";
 import { register as registerRun } from "./commands/run.ts";
 import { register as registerServe } from "./commands/serve.ts";
 import { register as registerKeys } from "./commands/keys.ts";
+import { register as registerUsers } from "./commands/users.ts";
 
 // The benchmark measures a child extractor's peak memory this way (Node cannot read a child's rusage).
 if (process.env.SALESDW_REPORT_PEAK_RSS) {
@@ -25,7 +26,7 @@ function buildProgram(): Command {
     .description("Sales data warehouse kit: extract sources into PostgreSQL raw tables; Dataform builds the rest.")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
-  for (const register of [registerWarehouse, registerExtract, registerRun, registerModels, registerDemo, registerSandbox, registerServe, registerKeys]) register(program);
+  for (const register of [registerWarehouse, registerExtract, registerRun, registerModels, registerDemo, registerSandbox, registerServe, registerKeys, registerUsers]) register(program);
   return program;
 }
 

@@ -6,6 +6,7 @@
  * changes nothing, and says so.
  */
 import path from "node:path";
+import type { SandboxTable } from "./sandbox/concord/db.ts";
 import type pg from "pg";
 import { projectRoot } from "./config.ts";
 import { info } from "./log.ts";
@@ -50,6 +51,19 @@ function demoConfig(): RunConfig {
 }
 
 /**
+ * The sandbox generates decimal(30,14) prices of 20 digits, some negative, to test exactness; the
+ * demo's ConcordDb sales reach canonical.sales_line and the dashboards, so they get shop prices
+ * (10 to 4,900 UAH ex VAT, 20% VAT on top) instead.
+ */
+function giveShopPrices(items: SandboxTable): void {
+  for (const row of [...items.scan()]) {
+    const id = row[items.columns.findIndex((c) => c.name === "ID")] as bigint;
+    const tenKopiykas = ((id * 7919n) % 49_000n) + 100n;
+    items.update(id, { PricePerItemWithoutVat: tenKopiykas * 10n ** 13n, PricePerItem: tenKopiykas * 12n * 10n ** 12n }, { touchUpdated: false });
+  }
+}
+
+/**
  * Local stand-ins for the sources that cannot run here (Xero, iiko, SQL Server), each saying
  * it is a sandbox; their settings go into this process's environment only, so the real clients
  * run against them unchanged. Tokens the sandbox rotates live in the temp folder.
@@ -61,9 +75,10 @@ async function startSandboxes(): Promise<() => Promise<void>> {
   const xero = await startXeroSandbox({});
   const iiko = await startIikoSandbox({});
   const concord = await startConcordSandbox({ sales: 200 });
+  giveShopPrices(concord.db.table("OrderItem"));
   const tokenDir = mkdtempSync(path.join(tmpdir(), "salesdw-demo-"));
   Object.assign(process.env, xero.settings, { XERO_TOKEN_FILE: path.join(tokenDir, "xero-token.json") }, iiko.env(), { CONCORD_URL: concord.url });
-  info(`Sandboxes (local imitations with generated data, not the real services): Xero ${xero.url}, iiko ${iiko.servers.map((s) => s.url).join(" ")}, SQL Server (ConcordDb) 127.0.0.1:${concord.port}`);
+  info(`Sandboxes (local imitations with generated data, not the real services): Xero ${xero.url}, iiko ${iiko.servers.map((s) => s.url).join(" ")}, SQL Server (ConcordDb, as \`salesdw sandbox mssql --sales 200\`) 127.0.0.1:${concord.port}`);
   return async () => {
     await Promise.all([xero.close(), iiko.close(), concord.close()]);
     rmSync(tokenDir, { recursive: true, force: true });
@@ -97,7 +112,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   } finally {
     await client.end();
   }
-  info(`\nDashboard and API: npx salesdw serve, then open http://127.0.0.1:${SERVE_DEFAULTS.port}/ (API docs at /api/v1/docs)`);
+  info(`\nDashboard and API: create the first user with \`npx salesdw users add NAME --role admin\` (it asks for a password),`);
+  info(`then run \`npx salesdw serve\`, open http://127.0.0.1:${SERVE_DEFAULTS.port}/ and sign in (API docs at /api/v1/docs).`);
   return code;
 }
 

@@ -13,7 +13,7 @@ import { projectRoot } from "../extract/config.ts";
 import { dataform } from "../extract/dataform.ts";
 import { writeKaramadMonth, type MonthTruth } from "../extract/samples/karamad.ts";
 import { startEmbedded, stopEmbedded } from "../extract/warehouse/embedded.ts";
-import { writeDataformCredentials } from "../extract/warehouse/warehouse.ts";
+import { prepareRawLayer, writeDataformCredentials } from "../extract/warehouse/warehouse.ts";
 import { freePort } from "./support/net.ts";
 import { cliPath, freshDatabase, queryRows, runCli } from "./support/warehouse.ts";
 
@@ -132,19 +132,25 @@ describe("crashes", () => {
     for (const url of [interrupted, reference]) {
       expect((await runCli(["extract", "karamad", ...small.map((m) => m.file)], { WAREHOUSE_URL: url })).code).toBe(0);
     }
+    await prepareRawLayer(interrupted); // as salesdw does before every Dataform run
     const credentials = writeDataformCredentials(interrupted, path.join(dir, "killed-credentials.json"));
     const run = spawn(process.execPath, [path.join(projectRoot, "node_modules/@dataform/cli/bundle.js"), "run", projectRoot, "--credentials", credentials, "--track=false"], {
       cwd: projectRoot,
-      stdio: "ignore",
+      stdio: ["ignore", "pipe", "pipe"],
     });
+    let output = "";
+    run.stdout!.on("data", (d) => (output += d));
+    run.stderr!.on("data", (d) => (output += d));
+    const closed = new Promise((resolve) => run.on("close", resolve)); // listening from the start: it may end early
     // Kill it once the first models exist and before the last ones do.
-    for (let i = 0; i < 1000; i++) {
-      const [state] = await queryRows<{ started: boolean }>(interrupted, "select to_regclass('canonical.sales_line') is not null as started");
-      if (state.started) break;
-      await sleep(10);
+    let started = false;
+    while (!started && run.exitCode === null) {
+      [{ started }] = await queryRows<{ started: boolean }>(interrupted, "select to_regclass('canonical.sales_line') is not null as started");
+      if (!started) await sleep(10);
     }
+    expect(started, output.slice(-3000)).toBe(true); // it got that far, and was still running
     run.kill("SIGKILL");
-    await new Promise((resolve) => run.on("close", resolve));
+    await closed;
     const [partial] = await queryRows<{ finished: boolean }>(interrupted, "select to_regclass('dq.run_stats') is not null as finished");
     expect(partial.finished).toBe(false); // it really was cut off
     await sleep(500); // let the server notice the dropped connections and roll back

@@ -266,7 +266,7 @@ describe("salesdw run", () => {
   it("shows the run log to the reader role (mart.etl_run_log), which may not read raw._runs", async () => {
     await withClient(url, async (client) => {
       // Roles are cluster-wide and another test file may create them at the same moment: try again once.
-      await ensureRoles(client).catch(() => ensureRoles(client));
+      await ensureRoles(client);
       await client.query("drop role if exists run_log_reader");
       await client.query(`create role run_log_reader login password 'reader-pw-1' in role ${ROLES.reader}`);
     });

@@ -1,5 +1,5 @@
 /**
- * `salesdw keys create | list | revoke`: API keys for the HTTP API and the dashboard's admin pages.
+ * `salesdw keys create | list | revoke`: API keys for the HTTP API (people sign in to the pages as users: commands/users.ts).
  */
 import { Command, Option } from "commander";
 import { info } from "../log.ts";

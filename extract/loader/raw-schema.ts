@@ -93,8 +93,13 @@ export async function ensureAllRawTables(client: pg.Client): Promise<void> {
   await ensureRawTables(client, ...loadContracts());
 }
 
-/** Creates the ledger and the contracts' raw tables if missing (idempotent; new contract columns are added). */
+/**
+ * Creates the ledger and the contracts' raw tables if missing (idempotent; new contract columns
+ * are added). Nothing is run when nothing is missing: ALTER TABLE … IF NOT EXISTS still takes an
+ * exclusive lock, which would make a model build or another source wait for a running load.
+ */
 export async function ensureRawTables(client: pg.Client, ...contracts: Contract[]): Promise<void> {
+  if (!(await missingRawColumns(client, contracts)).length) return;
   // Serialised so that two loaders starting at once do not race on CREATE IF NOT EXISTS.
   await client.query("begin");
   try {
@@ -102,8 +107,9 @@ export async function ensureRawTables(client: pg.Client, ...contracts: Contract[
     // Only when missing: CREATE SCHEMA needs a database privilege the loader role does not have.
     const { rows } = await client.query("select to_regnamespace('raw') is not null as present");
     if (!rows[0].present) await client.query("create schema raw");
-    await client.query(LEDGER_DDL);
-    for (const contract of contracts) await client.query(rawTableDdl(contract));
+    const missing = new Set((await missingRawColumns(client, contracts)).map((name) => name.split(".")[1]));
+    if (LEDGER_COLUMNS.some((name) => missing.has(name.split(".")[0]))) await client.query(LEDGER_DDL);
+    for (const contract of contracts) if (missing.has(contract.rawTable)) await client.query(rawTableDdl(contract));
     await client.query("commit");
   } catch (error) {
     await client.query("rollback");
@@ -111,11 +117,14 @@ export async function ensureRawTables(client: pg.Client, ...contracts: Contract[
   }
 }
 
-/** raw.<table>.<column> names the contracts (and the ledger) need that the warehouse does not have yet. */
-export async function missingRawColumns(client: pg.Client): Promise<string[]> {
+/** The newest column of each ledger table: present means the ledger is up to date. */
+const LEDGER_COLUMNS = ["_loads.rows_padded", "_loads.run_id", "_rejects.load_id", "_row_notes.load_id", "_sync_state.cursor", "_runs.models_fingerprint"];
+
+/** raw.<table>.<column> names the ledger and the given contracts (default: all) need that the warehouse does not have yet. */
+export async function missingRawColumns(client: pg.Client, contracts?: Contract[]): Promise<string[]> {
   const { loadContracts } = await import("../contracts/contracts.ts");
-  const wanted = loadContracts().flatMap((c) => [...c.columns.map((col) => `${c.rawTable}.${col.name}`), `${c.rawTable}._load_id`]);
-  wanted.push("_loads.rows_padded", "_rejects.load_id", "_row_notes.load_id", "_sync_state.cursor");
+  const wanted = (contracts ?? loadContracts()).flatMap((c) => [...c.columns.map((col) => `${c.rawTable}.${col.name}`), `${c.rawTable}._load_id`]);
+  wanted.push(...LEDGER_COLUMNS);
   const { rows } = await client.query(
     `select w as missing from unnest($1::text[]) w
      where not exists (select 1 from information_schema.columns c where c.table_schema = 'raw' and c.table_name || '.' || c.column_name = w)`,

@@ -1,7 +1,7 @@
 /**
  * API keys: created by `salesdw keys create`, shown once, stored only as a hash in
- * `app.api_keys`, sent as `Authorization: Bearer <key>`. `requireRole` is a Fastify hook any
- * route can use (the API and the dashboard's admin pages alike).
+ * `app.api_keys`, sent as `Authorization: Bearer <key>`. `requireRole` is the API's Fastify hook
+ * (people sign in to the pages as users instead: access.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";

@@ -21,7 +21,9 @@ export async function serveCommand({ port, host }: { port: number; host: string 
   }
   const shown = host.includes(":") ? `[${host}]` : host;
   info(`Dashboard: http://${shown === "0.0.0.0" ? "127.0.0.1" : shown}:${(app.server.address() as { port: number }).port}/  (Ctrl-C stops it)`);
-  info("Admin pages: sign in with your name and an admin API key (npx salesdw keys create --role admin --name you).");
+  info((await app.users.count())
+    ? "Sign in as a user of `npx salesdw users list`."
+    : "No users yet: create the first with `npx salesdw users add NAME --role admin` (it asks for a password), then sign in.");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

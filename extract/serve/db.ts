@@ -51,20 +51,10 @@ export async function ensureServeRoles(url: string, log: (line: string) => void 
           "Run `npx salesdw warehouse roles` as the database owner, then start the dashboard again.",
       );
     }
-    for (const line of await ensureRolesOnce(client)) log(line);
+    for (const line of await ensureRoles(client)) log(line);
     log(`Roles ready for the dashboard (as \`salesdw warehouse roles\` sets them up).`);
   } finally {
     await client.end();
-  }
-}
-
-/** Roles belong to the whole server: another database's setup may create one at the same moment; then try again. */
-async function ensureRolesOnce(client: pg.Client): Promise<string[]> {
-  try {
-    return await ensureRoles(client);
-  } catch (error) {
-    if (!["23505", "42710"].includes((error as { code?: string }).code ?? "")) throw error;
-    return ensureRoles(client);
   }
 }
 

@@ -1,5 +1,5 @@
 /** The page shell every dashboard page shares: navigation, styles, ECharts and the chart script. */
-import { html, type Html, jsonScript } from "./html.ts";
+import { html, Html, jsonScript } from "./html.ts";
 
 const NAV = [
   ["/sales", "Sales"],
@@ -10,7 +10,10 @@ const NAV = [
   ["/admin", "Admin"],
 ] as const;
 
-export function page(title: string, current: string, body: Html, options: { charts?: boolean } = {}): string {
+/** Where the header says who is signed in (filled per request by access.ts). */
+export const ACCOUNT_SLOT = "<!--salesdw:account-->";
+
+export function page(title: string, current: string, body: Html, options: { charts?: boolean; nav?: boolean } = {}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -25,7 +28,8 @@ ${options.charts ? html`<script src="/assets/echarts.min.js" defer></script>` : 
 <body>
 <header class="top">
   <a class="brand" href="/">salesdw</a>
-  <nav>${NAV.map(([href, label]) => html`<a href="${href}"${current === href ? html` aria-current="page"` : ""}>${label}</a>`)}</nav>
+  ${options.nav === false ? "" : html`<nav>${NAV.map(([href, label]) => html`<a href="${href}"${current === href ? html` aria-current="page"` : ""}>${label}</a>`)}</nav>`}
+  ${new Html(ACCOUNT_SLOT)}
 </header>
 <main>
 <h1>${title}</h1>

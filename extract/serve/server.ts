@@ -8,14 +8,14 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import formbody from "@fastify/formbody";
-import Fastify, { type FastifyInstance, type preHandlerAsyncHookHandler } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { redact } from "../log.ts";
 import { adminRoutes } from "./admin/routes.ts";
-import { adminKeyGuard } from "./admin/guard.ts";
 import { adminJobRoutes } from "./admin/jobs-page.ts";
 import { Catalog } from "./catalog.ts";
 import { JobRunner, type JobRunnerOptions } from "./jobs.ts";
 import { catalogRoutes } from "./pages/catalog.ts";
+import { access } from "./access.ts";
 import { apiKeyAuth } from "./auth.ts";
 import { api } from "./api/index.ts";
 import pg from "pg";
@@ -25,6 +25,7 @@ import { qualityRoutes } from "./pages/quality.ts";
 import { restaurantRoutes } from "./pages/restaurants.ts";
 import { salesRoutes } from "./pages/sales.ts";
 import { sellerRoutes } from "./pages/sellers.ts";
+import { sessionSecret } from "./session-secret.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -36,8 +37,8 @@ declare module "fastify" {
 export interface ServeOptions {
   /** A warehouse login that may take the roles salesdw_reader and salesdw_admin_writer. */
   url: string;
-  /** Guards every /admin route (one preHandler); by default an admin API key (adminKeyGuard). */
-  adminGuard?: preHandlerAsyncHookHandler;
+  /** Signs the session and CSRF cookies; by default SALESDW_SESSION_SECRET or the generated secret file (session-secret.ts). */
+  sessionSecret?: string;
   /** Set up the roles first when they are missing and this login may (default true). */
   prepareRoles?: boolean;
   logger?: boolean;
@@ -64,6 +65,18 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   app.decorate("warehouse", warehouse);
   app.addHook("onClose", async () => warehouse.close());
   await app.register(formbody);
+  // Before any route: a route takes the error handler that is set when it is registered.
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith("/api/")) return reply.code(404).send({ error: "not found" });
+    return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", "", notice("empty", `Nothing at ${request.url}.`)));
+  });
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    const message = explain(error);
+    if (status >= 500) request.log.error({ err: error }, message);
+    if (request.url.startsWith("/api/")) return reply.code(status).send({ error: message });
+    return reply.code(status).type("text/html; charset=utf-8").send(page("Something went wrong", "", notice("problem", message)));
+  });
 
   app.addHook("onSend", async (_request, reply, payload) => {
     // Everything is served from here: no script, style or request may reach another host.
@@ -82,14 +95,16 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   app.get("/", async (_request, reply) => reply.redirect("/sales"));
   app.get("/favicon.ico", async (_request, reply) => reply.redirect("/assets/favicon.svg", 301));
 
+  // Schema app (users, sessions, API keys, jobs) through the server's own login, never the reader pool.
+  const appPool = new pg.Pool({ connectionString: options.url, max: 4, application_name: "salesdw-app" });
+  app.addHook("onClose", async () => appPool.end());
+  // Signed-in users for the pages and the admin (before every route it guards); API keys for the API only.
+  await app.register(access, { db: appPool, secret: options.sessionSecret ?? sessionSecret() });
   await app.register(salesRoutes, { warehouse });
   await app.register(restaurantRoutes, { warehouse });
   await app.register(sellerRoutes, { warehouse });
   await app.register(qualityRoutes, { warehouse });
-  // One set of users and roles: API keys (viewer | admin) guard the API and the admin pages alike.
-  const keysPool = new pg.Pool({ connectionString: options.url, max: 2, application_name: "salesdw-keys" });
-  app.addHook("onClose", async () => keysPool.end());
-  await app.register(apiKeyAuth, { db: keysPool });
+  await app.register(apiKeyAuth, { db: appPool });
   // One job runner and one catalog for the API and the pages.
   const runner = new JobRunner({ ...options.jobs, warehouseUrl: options.url });
   await runner.start();
@@ -97,26 +112,15 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   const catalog = new Catalog(runner.pool);
   await app.register(catalogRoutes, { catalog });
   await app.register(api, { prefix: "/api/v1", readerPool: warehouse.reader, warehouseUrl: options.url, runner, catalog, rateLimit: options.apiRateLimit });
-  const adminGuard = options.adminGuard ?? adminKeyGuard();
-  await app.register(adminRoutes, { prefix: "/admin", warehouse, guard: adminGuard });
-  await app.register(adminJobRoutes, { prefix: "/admin/jobs", runner, guard: adminGuard });
+  await app.register(adminRoutes, { prefix: "/admin", warehouse });
+  await app.register(adminJobRoutes, { prefix: "/admin/jobs", runner });
 
-  app.setNotFoundHandler(async (request, reply) => {
-    if (request.url.startsWith("/api/")) return reply.code(404).send({ error: "not found" });
-    return reply.code(404).type("text/html; charset=utf-8").send(page("Not found", "", notice("empty", `Nothing at ${request.url}.`)));
-  });
-  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    const message = explain(error);
-    if (status >= 500) request.log.error({ err: error }, message);
-    if (request.url.startsWith("/api/")) return reply.code(status).send({ error: message });
-    return reply.code(status).type("text/html; charset=utf-8").send(page("Something went wrong", "", notice("problem", message)));
-  });
   return app;
 }
 
 /** One plain sentence for a failure; warehouse errors name what to do. */
 function explain(error: Error & { code?: string }): string {
+  if (error.code?.startsWith("FST_CSRF_")) return "Refused: this form was not sent from this page of salesdw, or it is out of date. Reload the page and send it again.";
   if (error.code === "42501") return `The dashboard's reader role may not read this: ${redact(error.message)}. Run \`npx salesdw warehouse roles\` and reload.`;
   if (error.code === "42P01") return `A table this page needs is missing: ${redact(error.message)}. Run \`npx dataform run --track=false\`.`;
   if (error.code === "ECONNREFUSED" || error.code === "57P01") return "The warehouse is not reachable: start it with `npx salesdw warehouse start`.";

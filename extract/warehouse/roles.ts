@@ -19,7 +19,25 @@ export const ROLES = {
 } as const;
 export const MODELLED_SCHEMAS = ["staging", "canonical", "dw", "mart", "dq", "dq_assertions", "util"];
 
+/** What another database's setup of the same server-wide roles at the same moment can cause. */
+const CONCURRENT_ROLE_SETUP = new Set(["23505", "42710", "XX000", "40P01"]);
+
+/**
+ * Creates the roles and their grants. Roles belong to the whole server (an advisory lock would
+ * not serialise two databases), so a setup that collides with another one is simply tried again.
+ */
 export async function ensureRoles(client: pg.Client): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureRolesOnce(client);
+    } catch (error) {
+      if (attempt >= 5 || !CONCURRENT_ROLE_SETUP.has((error as { code?: string }).code ?? "")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
+async function ensureRolesOnce(client: pg.Client): Promise<string[]> {
   const { loader, transformer, reader } = ROLES;
   const done: string[] = [];
   await client.query("begin");

@@ -15,7 +15,7 @@ import { startIikoSandbox, type IikoSandbox } from "../../extract/sandbox/iiko/s
 import { buildServer } from "../../extract/serve/server.ts";
 import { freshDatabase, queryRows, runCli, runProcess } from "../support/warehouse.ts";
 import { call, createKey } from "./api-support.ts";
-import { drawnPixels, launchBrowser, watchedPage } from "./support.ts";
+import { addUser, drawnPixels, httpSignIn, launchBrowser, signIn, watchedPage } from "./support.ts";
 
 let db: string;
 let app: FastifyInstance;
@@ -26,7 +26,8 @@ let admin: string;
 let viewer: string;
 
 const sql = <T = Record<string, any>>(text: string, params: unknown[] = []) => queryRows<T>(db, text, params);
-const basic = (user: string, key: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${key}`).toString("base64")}` });
+const ADMIN_PASSWORD = "maryam-pass-1234";
+const VIEWER_PASSWORD = "vahid-pass-1234";
 
 /** Revenue in hundredths per "server|day", as the sandbox serves it: deleted orders out, storno receipts negative. */
 function sandboxRevenue(days: string[]): Record<string, bigint> {
@@ -79,6 +80,8 @@ beforeAll(async () => {
   expect((await runCli(["warehouse", "roles"], { WAREHOUSE_URL: db })).code).toBe(0);
   admin = await createKey(db, "admin", "maryam-key");
   viewer = await createKey(db, "viewer", "vahid-key");
+  await addUser(db, "maryam", "admin", ADMIN_PASSWORD);
+  await addUser(db, "vahid", "viewer", VIEWER_PASSWORD);
   box = await startIikoSandbox({ servers: 2, seats: 1 });
   app = await buildServer({ url: db, jobs: { env: { ...box.env(), IIKO_RETRY_BACKOFF_MS: "10" } } });
   await app.listen({ port: 0, host: "127.0.0.1" });
@@ -93,19 +96,23 @@ afterAll(async () => {
 });
 
 describe("the sync jobs page", () => {
-  it("is for admins only, and refuses a form posted from another site", async () => {
-    expect((await fetch(`${base}/admin/jobs`)).status).toBe(401);
-    expect((await fetch(`${base}/admin/jobs`, { headers: basic("vahid", viewer) })).status).toBe(401);
+  it("is for signed-in admins only, and refuses a form posted without the page's token", async () => {
+    const out = await fetch(`${base}/admin/jobs`, { redirect: "manual" });
+    expect(out.status).toBeGreaterThanOrEqual(300);
+    expect(out.headers.get("location")).toMatch(/^\/login/);
+    const vahid = await httpSignIn(base, "vahid", VIEWER_PASSWORD);
+    expect((await fetch(`${base}/admin/jobs`, { headers: { cookie: vahid.cookie }, redirect: "manual" })).status).toBe(403);
+    const maryam = await httpSignIn(base, "maryam", ADMIN_PASSWORD);
     const forged = await fetch(`${base}/admin/jobs`, {
-      method: "POST", body: new URLSearchParams({ source: "iiko" }), redirect: "manual",
-      headers: { origin: "http://elsewhere.example", ...basic("maryam", admin) },
+      method: "POST", body: new URLSearchParams({ source: "iiko" }), redirect: "manual", headers: { cookie: maryam.cookie },
     });
     expect(forged.status).toBe(403);
     expect(await sql("select 1 from app.sync_jobs")).toHaveLength(0);
   });
 
   it("starts iiko syncs for chosen days and lists them; each builds only what iiko feeds, and the restaurant mart matches the sandbox", { timeout: 1_500_000 }, async () => {
-    const { page, errors, external } = await watchedPage(browser, { httpCredentials: { username: "maryam", password: admin } });
+    const { page, errors, external } = await watchedPage(browser);
+    await signIn(page, base, "maryam", ADMIN_PASSWORD, "/admin/jobs");
     const start = async (from: string, to: string) => {
       await page.goto(`${base}/admin/jobs`);
       expect(await page.locator("#sync-sources option[value=iiko]").count()).toBe(1);
@@ -247,7 +254,7 @@ describe("the catalog", () => {
 
   it("the page lists the models with freshness beside them, searches, and shows a model's columns, assertions and lineage", { timeout: 300_000 }, async () => {
     const { page, errors, external } = await watchedPage(browser);
-    await page.goto(`${base}/sales`);
+    await signIn(page, base, "vahid", VIEWER_PASSWORD, "/sales");
     await Promise.all([page.waitForURL(/\/catalog$/), page.locator("header nav a", { hasText: "Catalog" }).click()]);
     expect(await page.locator("header nav a[aria-current=page]").innerText()).toBe("Catalog");
     const all = (await call(base, "/api/v1/catalog", { key: viewer })).body.models as Record<string, any>[];

@@ -13,16 +13,18 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataform } from "../../extract/dataform.ts";
 import { writeKaramadMonth } from "../../extract/samples/karamad.ts";
-import { freshDatabase, runCli } from "../support/warehouse.ts";
-import { createKey } from "./api-support.ts";
+import { freshDatabase, queryRows, runCli } from "../support/warehouse.ts";
 import {
-  drawnPixels, type KaramadLine, launchBrowser, plainNumber, readKaramadLines, rewriteRow, showThousandths, startDashboard, sum, watchedPage,
+  addUser, drawnPixels, httpSignIn, type KaramadLine, launchBrowser, plainNumber, readKaramadLines, rewriteRow, type Session, showThousandths,
+  signedInPage, startDashboard, sum, screenshot,
 } from "./support.ts";
 
 let url: string;
 let app: FastifyInstance;
 let base: string;
 let browser: Browser;
+/** The pages are read as a viewer: everything but the admin is theirs to see. */
+let viewer: Session;
 let lines: KaramadLine[];
 /** The planted return line whose text cells look like spreadsheet formulas. */
 let planted: KaramadLine;
@@ -85,14 +87,18 @@ beforeAll(async () => {
   expect(extract.code, extract.stderr).toBe(0);
   // The dashboard starts before the models exist: it sets up the roles, and what dataform then creates stays readable.
   ({ app, base } = await startDashboard(url));
-  const adminKey = await createKey(url, "admin", "tester-key");
+  await addUser(url, "tester", "admin", "tester-password-1");
+  await addUser(url, "reader", "viewer", "reader-password-1");
+  const admin = await httpSignIn(base, "tester", "tester-password-1");
+  viewer = await httpSignIn(base, "reader", "reader-password-1");
   // Two customer codes are one customer: linked in the admin, as its form posts, before the models run.
   for (const code of MERGED) {
     const linked = await fetch(`${base}/admin/customers/link`, {
-      method: "POST", redirect: "manual", body: new URLSearchParams({ source_system: "karamad", code, key: "ONE-CUSTOMER", note: "" }),
-      headers: { authorization: `Basic ${Buffer.from(`tester:${adminKey}`).toString("base64")}` },
+      method: "POST", redirect: "manual", body: new URLSearchParams({ source_system: "karamad", code, key: "ONE-CUSTOMER", note: "", _csrf: admin.csrf }),
+      headers: { cookie: admin.cookie },
     });
     expect(linked.status).toBe(303);
+    expect(linked.headers.get("location")).toMatch(/^\/admin\/customers\?done=/);
   }
   const run = await dataform("run", url);
   expect(run.failedActions).toEqual([]);
@@ -109,7 +115,7 @@ afterAll(async () => {
 // Each test drives a browser through several pages and downloads: room for a busy machine.
 describe("sales dashboard", { timeout: 300_000 }, () => {
   it("shows the year to date and its periods against the two years before, in the Jalali calendar, with charts drawn offline", async () => {
-    const { page, errors, external } = await watchedPage(browser);
+    const { page, errors, external } = await signedInPage(browser, viewer);
     await page.goto(`${base}/sales?cal=jalali&preset=ytd`);
     await page.waitForSelector("#chart-time[data-drawn=true] canvas");
     await page.waitForSelector("#chart-cumulative[data-drawn=true] canvas");
@@ -157,13 +163,31 @@ describe("sales dashboard", { timeout: 300_000 }, () => {
     // Persian names read right to left.
     const nameCell = page.locator("#transactions tbody tr").first().locator("td").nth(6);
     expect(await nameCell.evaluate((td) => getComputedStyle(td).direction)).toBe("rtl");
-    await page.screenshot({ path: "/tmp/web-sales.png", fullPage: true });
+    await screenshot(page, "sales");
+    expect(errors).toEqual([]);
+    expect(external).toEqual([]);
+  });
+
+  it("the quality page counts the findings per check as the warehouse holds them, and shows the rows behind one", async () => {
+    const expected = await queryRows<{ check_name: string; severity: string; findings: string }>(
+      url, "select check_name, severity, count(*) as findings from dq.issues where check_name <> 'load_checked' group by 1, 2 order by 1, 2");
+    expect(expected.length).toBeGreaterThan(0); // the exports carry broken, dirty and inconsistent rows
+    const { page, errors, external } = await signedInPage(browser, viewer);
+    await page.goto(`${base}/quality`);
+    const shown = await page.locator("#findings tbody tr").evaluateAll((rows) =>
+      rows.map((r) => [...r.querySelectorAll("td")].slice(0, 3).map((td) => td.textContent!.trim())));
+    expect(shown.map(([check, severity, findings]) => ({ check_name: check, severity, findings: findings.replace(/,/g, "") }))
+      .sort((a, b) => `${a.check_name}/${a.severity}`.localeCompare(`${b.check_name}/${b.severity}`)))
+      .toEqual(expected.map((e) => ({ ...e, findings: String(e.findings) })).sort((a, b) => `${a.check_name}/${a.severity}`.localeCompare(`${b.check_name}/${b.severity}`)));
+    const freshness = await page.locator("#freshness tbody tr").first().locator("td").first().innerText();
+    expect(freshness).toBe("karamad");
+    await screenshot(page, "quality");
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
 
   it("a filter chosen in the form goes into the URL and changes every figure; the CSV holds exactly the matching lines", async () => {
-    const { page, errors, external } = await watchedPage(browser);
+    const { page, errors, external } = await signedInPage(browser, viewer);
     const [from, to] = ["2024-06-01", "2024-11-30"];
     await page.goto(`${base}/sales?preset=custom&from=${from}&to=${to}`);
     const all = totals(lines.filter(between(from, to)));
@@ -191,13 +215,12 @@ describe("sales dashboard", { timeout: 300_000 }, () => {
     expect(returns.revenue).toBeLessThan(0n);
     expect((await card(page, "revenue")).value).toBe(returns.revenue.toString());
     expect(await page.locator("[data-total]").getAttribute("data-total")).toBe(String(returns.lines));
-    await page.screenshot({ path: "/tmp/web-sales-filtered.png" });
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
 
   it("the CSV has every line without a cap, and text that would run as a spreadsheet formula is neutralised", async () => {
-    const { page } = await watchedPage(browser);
+    const { page } = await signedInPage(browser, viewer);
     const days = lines.map((l) => l.day).sort();
     const everything = `${base}/sales?preset=custom&from=${days[0]}&to=${days.at(-1)}`;
     await page.goto(everything);
@@ -219,7 +242,7 @@ describe("sales dashboard", { timeout: 300_000 }, () => {
   });
 
   it("a mapping made in the admin reaches the marts on the next dataform run: two codes count as one customer", async () => {
-    const { page, errors } = await watchedPage(browser);
+    const { page, errors } = await signedInPage(browser, viewer);
     const days = lines.map((l) => l.day).sort();
     await page.goto(`${base}/sales?preset=custom&from=${days[0]}&to=${days.at(-1)}&unified_customer_key=ONE-CUSTOMER`);
     const merged = totals(lines.filter((l) => MERGED.includes(l.customer)));

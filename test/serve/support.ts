@@ -3,17 +3,77 @@
  * through playwright-core (no browser download), a page that records console errors and any
  * request leaving the machine, and the generated Karamad files read back independently.
  */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { parse } from "csv-parse/sync";
 import * as jalaali from "jalaali-js";
 import { type Browser, chromium, type Page } from "playwright-core";
-import type { FastifyInstance, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyInstance } from "fastify";
+import { expect } from "vitest";
+import { projectRoot } from "../../extract/config.ts";
 import { buildServer } from "../../extract/serve/server.ts";
+import { type CliResult, cliPath } from "../support/warehouse.ts";
 
-export async function startDashboard(url: string, adminGuard?: preHandlerAsyncHookHandler): Promise<{ app: FastifyInstance; base: string }> {
-  const app = await buildServer({ url, adminGuard });
+export async function startDashboard(url: string): Promise<{ app: FastifyInstance; base: string }> {
+  // A secret of the test's own: no secret file is written into the repository.
+  const app = await buildServer({ url, sessionSecret: randomBytes(32).toString("base64url") });
   await app.listen({ port: 0, host: "127.0.0.1" });
   return { app, base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
+}
+
+/** `salesdw …` in a child process with `input` on its standard input (runCli gives it none). */
+export function runCliWithInput(args: string[], input: string, env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd: projectRoot, env: { ...process.env, CI: "true", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** `salesdw users add NAME --role ROLE --password-stdin`, as an administrator of the server runs it. */
+export async function addUser(url: string, name: string, role: "viewer" | "admin", password: string): Promise<void> {
+  const result = await runCliWithInput(["users", "add", name, "--role", role, "--password-stdin"], `${password}\n`, { WAREHOUSE_URL: url });
+  expect(result.stderr).toBe("");
+  expect(result.stdout).toContain(`Added ${role} "${name}"`);
+  expect(result.code).toBe(0);
+}
+
+/** Signs in through the sign-in form, as a person does. */
+export async function signIn(page: Page, base: string, name: string, password: string, next = "/quality"): Promise<void> {
+  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+  await page.fill("input[name=name]", name);
+  await page.fill("input[name=password]", password);
+  await Promise.all([page.waitForURL(`${base}${next}`), page.click("form.sign-in button[type=submit]")]);
+}
+
+export interface Session {
+  base: string;
+  /** The Cookie header to send. */
+  cookie: string;
+  /** The CSRF token a form post carries as _csrf. */
+  csrf: string;
+}
+
+/** A signed-in session for fetch (or, through signedInPage, a browser page), made through the sign-in form's own requests. */
+export async function httpSignIn(base: string, name: string, password: string): Promise<Session> {
+  const form = await fetch(`${base}/login`);
+  const csrfCookie = form.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+  const answer = await fetch(`${base}/login`, {
+    method: "POST", redirect: "manual", body: new URLSearchParams({ name, password, _csrf: csrf, next: "/" }),
+    headers: { cookie: csrfCookie.join("; ") },
+  });
+  expect(answer.status).toBe(303);
+  const session = answer.headers.getSetCookie().map((c) => c.split(";")[0]);
+  expect(session.some((c) => c.startsWith("salesdw_session="))).toBe(true);
+  return { base, cookie: [...csrfCookie, ...session].join("; "), csrf };
 }
 
 export function launchBrowser(): Promise<Browser> {
@@ -42,6 +102,16 @@ export async function watchedPage(browser: Browser, options: Parameters<Browser[
     if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) external.push(request.url());
   });
   return { page, errors, external };
+}
+
+/** A watched page whose browser holds `session`'s cookies: signed in without going through the form again. */
+export async function signedInPage(browser: Browser, session: Session, options: Parameters<Browser["newPage"]>[0] = {}): Promise<Watched> {
+  const watched = await watchedPage(browser, options);
+  await watched.page.context().addCookies(session.cookie.split("; ").map((pair) => {
+    const at = pair.indexOf("=");
+    return { name: pair.slice(0, at), value: pair.slice(at + 1), url: session.base };
+  }));
+  return watched;
 }
 
 /** Digits as a page shows them ("1,234,567", "-12.5") → a string BigInt or Number can read. */
@@ -129,4 +199,9 @@ export function showThousandths(value: bigint): string {
   const whole = (abs / 1000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   const fraction = (abs % 1000n).toString().padStart(3, "0").replace(/0+$/, "");
   return `${sign}${whole}${fraction ? `.${fraction}` : ""}`;
+}
+
+/** Saves what the page shows as the README's picture of it (docs/screenshots/<name>.png). */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: path.join(projectRoot, "docs", "screenshots", `${name}.png`), fullPage });
 }

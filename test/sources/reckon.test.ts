@@ -342,6 +342,9 @@ describe("dataform run over the Reckon history", () => {
     const findings = await queryRows<{ check_name: string; n: string }>(url, `
       select check_name, count(*) as n from dq.issues
       where (table_name like '%reckon%' or load_id in (select load_id from raw._loads where source = 'reckon')) and check_name <> 'load_checked'
+        -- Identity findings (near duplicates, customers and clusters rows that match nothing) are about the
+        -- data as it really is, copies included: test/sources/reckon-xero.test.ts checks them.
+        and check_name not in ('near_duplicate_customer', 'customer_matches_nothing', 'cluster_row_matches_nothing')
       group by 1`);
     expect(findings).toEqual([{ check_name: "failed_load", n: "3" }]); // the three refused files above
   });

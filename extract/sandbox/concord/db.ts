@@ -8,6 +8,7 @@ import type { ResultColumn, SqlValue } from "../tds/types.ts";
 import { formatDatetime2, parseDatetime2 } from "../tds/values.ts";
 import { generateRow, idOf, indexOfId, parseSqlType, Random } from "./generate.ts";
 import { CONCORD_TABLES, type ColumnSpec, type TableSpec } from "./schema.ts";
+import type { DataFileTable, SandboxData } from "./data-file.ts";
 
 export type ChangeOperation = "I" | "U" | "D";
 
@@ -176,6 +177,18 @@ export class SandboxTable {
     for (const row of this.overrides.values()) row?.splice(at, 1);
   }
 
+  /** Rows read from a data file, in ID order: there from the start (not changes). */
+  loadRows(rows: SqlValue[][]): void {
+    const at = this.columns.findIndex((c) => c.name === "ID");
+    for (const row of rows) {
+      const id = row[at] as bigint;
+      this.overrides.set(id, row);
+      this.insertedIds.push(id);
+    }
+    this.size += rows.length;
+    if (rows.length) this.nextId = (rows[rows.length - 1][at] as bigint) + 1n;
+  }
+
   enableChangeTracking(): void {
     this.changeTracking ??= { minValidVersion: this.db.version, log: new Map() };
   }
@@ -217,6 +230,8 @@ export interface ConcordDbOptions {
   sales?: number;
   /** Tables with Change Tracking on ("all", "none" or names); default: the client tables and invoice documents. */
   changeTracking?: "all" | "none" | string[];
+  /** Serve exactly these tables (a data file: `--data FILE.json`) instead of the generated 32; the options above then do not apply. */
+  data?: SandboxData;
 }
 
 export const DEFAULT_CHANGE_TRACKED = ["Client", "RetailClient", "OrganizationClient", "ClientAgreement", "SaleInvoiceDocument", "SaleInvoiceNumber", "Sale", "OrderItem"];
@@ -229,6 +244,10 @@ export class ConcordDb {
   private clock = parseDatetime2("2025-11-20 10:00:00.1234567");
 
   constructor(options: ConcordDbOptions = {}) {
+    if (options.data) {
+      this.loadData(options.data);
+      return;
+    }
     const sales = options.sales ?? 0;
     const salesRows: Record<string, number> = sales
       ? { Order: sales, Sale: sales, OrderItem: sales * 3, SaleReturn: Math.floor(sales / 10), SaleReturnItem: Math.floor(sales / 10) }
@@ -241,6 +260,24 @@ export class ConcordDb {
     for (const table of this.tables.values()) {
       if (tracked === "all" || (Array.isArray(tracked) && tracked.some((t) => t.toLowerCase() === table.name.toLowerCase()))) {
         table.enableChangeTracking();
+      }
+    }
+  }
+
+  private loadData(data: SandboxData): void {
+    const tracked: [SandboxTable, Exclude<DataFileTable["changeTracking"], false>][] = [];
+    for (const entry of data.tables) {
+      const table = new SandboxTable(entry.spec, 0, this);
+      table.loadRows(entry.rows);
+      this.tables.set(entry.spec.name.toLowerCase(), table);
+      if (entry.changeTracking) tracked.push([table, entry.changeTracking]);
+    }
+    const versions = tracked.flatMap(([, t]) => [...t.changes.map((c) => c.version), ...(t.minValidVersion === undefined ? [] : [t.minValidVersion])]);
+    this.version = data.changeTrackingVersion ?? versions.reduce((max, v) => (v > max ? v : max), this.version);
+    for (const [table, tracking] of tracked) {
+      table.changeTracking = { minValidVersion: tracking.minValidVersion ?? this.version, log: new Map() };
+      for (const change of tracking.changes) {
+        table.changeTracking.log.set(change.id, { insertVersion: change.operation === "I" ? change.version : undefined, lastVersion: change.version, lastOperation: change.operation });
       }
     }
   }

@@ -8,7 +8,18 @@ import { GST_RATE, randomSource, uuidFrom, type SandboxData, type SandboxDocumen
 export type Change =
   | { action: "void" | "delete" | "pay" | "authorise" | "remove-line" | "edit-line"; number: string }
   | { action: "add-credit-note"; contactId?: string; number?: string; lines?: number }
-  | { action: "add-invoice"; contactId?: string; number?: string; lines?: number; amountTypes?: "Exclusive" | "Inclusive" | "NoTax" }
+  | {
+      action: "add-invoice";
+      contactId?: string;
+      number?: string;
+      lines?: number;
+      amountTypes?: "Exclusive" | "Inclusive" | "NoTax";
+      /** A foreign-currency invoice: its CurrencyCode and CurrencyRate (units of it per NZD; "0.000000" for a rate Xero lacks). */
+      currencyCode?: string;
+      currencyRate?: string;
+      /** An item code that is not in the organisation's Items (a code typed on the invoice only). */
+      itemCode?: string;
+    }
   | { action: "archive-contact"; contactId: string };
 
 let counter = 0;
@@ -35,7 +46,8 @@ export function applyChange(data: SandboxData, change: Change): SandboxDocument 
   if (change.action === "add-credit-note" || change.action === "add-invoice") {
     const random = randomSource(++counter * 7919 + data.documents.length);
     const credit = change.action === "add-credit-note";
-    const amountTypes = (change.action === "add-invoice" ? change.amountTypes : undefined) ?? "Exclusive";
+    const invoice = change.action === "add-invoice" ? change : undefined;
+    const amountTypes = invoice?.amountTypes ?? "Exclusive";
     const customers = data.contacts.filter((c) => c.IsCustomer);
     const contactId = change.contactId ?? customers[Math.floor(random() * customers.length)].ContactID;
     const lines = Array.from({ length: change.lines ?? 2 }, (_, i) => {
@@ -46,8 +58,8 @@ export function applyChange(data: SandboxData, change: Change): SandboxDocument 
       const taxCents = amountTypes === "NoTax" ? 0 : amountTypes === "Inclusive" ? Math.round((lineCents * GST_RATE) / (1 + GST_RATE)) : Math.round(lineCents * GST_RATE);
       return {
         LineItemID: uuidFrom(random),
-        ItemCode: item.Code,
-        Description: item.Description,
+        ItemCode: invoice?.itemCode ?? item.Code,
+        Description: invoice?.itemCode ? `${invoice.itemCode} (not in Items)` : item.Description,
         quantity4,
         unitAmount4: unit4,
         lineCents,
@@ -72,8 +84,8 @@ export function applyChange(data: SandboxData, change: Change): SandboxDocument 
       lines,
       subTotalCents: 0,
       totalTaxCents: 0,
-      CurrencyCode: "NZD",
-      CurrencyRate: "1.000000",
+      CurrencyCode: invoice?.currencyCode ?? "NZD",
+      CurrencyRate: invoice?.currencyRate ?? "1.000000",
       updatedMs: touch(data),
       seq: data.documents.length,
     };

@@ -1,9 +1,9 @@
 /**
  * Sync jobs in the dashboard (/admin/jobs, admin only): a form that starts a job for a source
  * and a date range, through the same JobRunner as POST /api/v1/sync, and the jobs with their
- * status, progress, rows and errors. Register it with the admin guard, like every admin page.
+ * status, progress, rows and errors. Behind requireAdmin like every admin page; the form carries the CSRF token.
  */
-import type { FastifyInstance, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { JobConflict, type JobRunner, type SyncJob } from "../jobs.ts";
 import { pullSources } from "../../sources/registry.ts";
@@ -11,7 +11,8 @@ import { formatDecimal } from "../format.ts";
 import { html } from "../html.ts";
 import { notice, page, table } from "../layout.ts";
 import { firstOf } from "../marts.ts";
-import { sameOriginPosts } from "./routes.ts";
+import { csrfField } from "../access.ts";
+import { requireAdmin } from "./guard.ts";
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "not a calendar date");
 const SyncForm = z
@@ -24,10 +25,9 @@ const SyncForm = z
 
 const when = (iso: string | null) => (iso ? iso.slice(0, 19).replace("T", " ") + " UTC" : "–");
 
-export async function adminJobRoutes(app: FastifyInstance, options: { runner: JobRunner; guard: preHandlerAsyncHookHandler }): Promise<void> {
+export async function adminJobRoutes(app: FastifyInstance, options: { runner: JobRunner }): Promise<void> {
   const { runner } = options;
-  app.addHook("preHandler", options.guard);
-  app.addHook("preHandler", sameOriginPosts);
+  app.addHook("preHandler", requireAdmin);
 
   app.get("/", async (request, reply) => {
     reply.type("text/html; charset=utf-8");
@@ -39,7 +39,7 @@ export async function adminJobRoutes(app: FastifyInstance, options: { runner: Jo
     const running = jobs.some((j) => j.status === "running");
     return page("Sync jobs", "/admin", html`${done ? notice("done", done) : ""}${problem ? notice("problem", problem) : ""}
 <p class="meta">Extracts a source for the days chosen (as <code>salesdw extract &lt;source&gt; --from … --to …</code>), then runs Dataform for the models that source feeds and everything built from them. One job per source at a time.</p>
-<form class="filters" method="post" action="/admin/jobs" id="sync-form">
+<form class="filters" method="post" action="/admin/jobs" id="sync-form">${csrfField(request)}
   <label>Source<input name="source" list="sync-sources" required pattern="[a-z][a-z0-9_]{0,62}" value="${firstOf(query, "source") ?? ""}"></label>
   <datalist id="sync-sources">${sources.map((s) => html`<option value="${s}">`)}</datalist>
   <label>From<input type="date" name="from"></label>

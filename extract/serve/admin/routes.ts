@@ -3,21 +3,24 @@
  * sales mart can be linked to a business key (or unlinked) in the users' mapping tables
  * (admin.customer_map, admin.product_map) that the models read on the next `dataform run`.
  * Writes go through salesdw_admin_writer with who and when, and into admin.map_changes.
- * Every route here sits behind the one guard passed in (see guard.ts).
+ * Every route here sits behind one guard (requireAdmin, guard.ts); every form carries the CSRF
+ * token that access.ts checks on each post.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { runInNewContext } from "node:vm";
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import { z } from "zod";
 import { projectRoot } from "../../config.ts";
 import { MAPPINGS, type MappingKind } from "../../warehouse/admin-schema.ts";
+import { csrfField } from "../access.ts";
 import type { Warehouse } from "../db.ts";
 import { formatDecimal } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { notice, page, table } from "../layout.ts";
 import { firstOf, relationState, stateNotice } from "../marts.ts";
+import { requireAdmin } from "./guard.ts";
 
 // The models' own rule for when two ids are the same (' 072' = '72'), so the page and the marts
 // agree. Dataform's includes are CommonJS files in an ES module package: evaluated here as Dataform
@@ -39,16 +42,14 @@ const UnlinkForm = z.object({ source_system: text(100), code: text(200) });
 
 const when = (value: Date | null) => (value ? value.toISOString().slice(0, 16).replace("T", " ") : "");
 
-export async function adminRoutes(app: FastifyInstance, options: { warehouse: Warehouse; guard: preHandlerAsyncHookHandler }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, options: { warehouse: Warehouse }): Promise<void> {
   const { reader, adminWriter } = options.warehouse;
-  app.addHook("preHandler", options.guard);
-  app.addHook("preHandler", sameOriginPosts);
+  app.addHook("preHandler", requireAdmin);
 
   app.get("/", async (_request, reply) => {
     reply.type("text/html; charset=utf-8");
     return page("Admin", "/admin", html`<p>Identity across sources: link each source's customer or product code to one business key. The models read these mappings on the next <code>${DATAFORM}</code>.</p>
-<ul><li><a href="/admin/customers">Customers</a></li><li><a href="/admin/products">Products</a></li></ul>
-<p><a href="/admin/jobs">Sync jobs</a>: extract a source for chosen dates and rebuild what it feeds.</p>`);
+<ul><li><a href="/admin/customers">Customers</a></li><li><a href="/admin/products">Products</a></li></ul>`);
   });
 
   app.get("/:kind", async (request, reply) => {
@@ -92,12 +93,13 @@ export async function adminRoutes(app: FastifyInstance, options: { warehouse: Wa
     const here = (changes: Record<string, string | undefined>) =>
       new URLSearchParams(Object.entries({ q: search, source, page: pageNumber > 1 ? String(pageNumber) : undefined, ...changes }).filter((e): e is [string, string] => !!e[1])).toString();
     const done = firstOf(query, "done");
+    const csrf = csrfField(request);
     const rows = codes.map((c) => {
       const link = mapped.get(`${c.source_system}\u0000${c.code}`);
       return [
         c.source_system, c.code, html`<span dir="auto">${c.name ?? ""}</span>`, formatDecimal(c.lines), html`<code dir="auto">${c.unified_key ?? ""}</code>`,
-        linkForm(kind, c.source_system, c.code, here({}), link?.key ?? "", link?.note ?? "", Boolean(link)),
-        link ? html`<form class="inline" method="post" action="/admin/${kind}s/unlink">
+        linkForm(csrf, kind, c.source_system, c.code, here({}), link?.key ?? "", link?.note ?? "", Boolean(link)),
+        link ? html`<form class="inline" method="post" action="/admin/${kind}s/unlink">${csrf}
           <input type="hidden" name="source_system" value="${c.source_system}"><input type="hidden" name="code" value="${c.code}">
           <input type="hidden" name="back" value="${here({})}"><button type="submit" class="secondary">Unlink</button></form>
           <small>${link.updated_by ?? ""}${link.updated_at ? `, ${when(link.updated_at)}` : ""}</small>` : html`<small>not linked</small>`,
@@ -114,7 +116,7 @@ export async function adminRoutes(app: FastifyInstance, options: { warehouse: Wa
   ${pageNumber > 1 ? html`<a href="/admin/${kind}s?${here({ page: String(pageNumber - 1) })}">← previous</a>` : ""}
   ${pageNumber < pages ? html`<a href="/admin/${kind}s?${here({ page: String(pageNumber + 1) })}">next →</a>` : ""}</p>
 ${table(["Source", "Code", "Name in the source", "Lines", "Counted as", `${kind === "customer" ? "Customer" : "Product"} key`, "Linked"], rows, "mappings")}
-${kind === "customer" ? await suggestions(here({})) : ""}
+${kind === "customer" ? await suggestions(csrf, here({})) : ""}
 <h2>Recent changes</h2>
 ${changes.length ? table(["Action", "Source", "Code", "Before", "After", "By", "When"], changes.map((c) => [
   c.action, c.source_system, c.source_id, (c.old_value ?? []).map((o: Record<string, string>) => o[m.keyColumn]).join(", ") || "–", c.new_key ?? "–", c.changed_by, when(c.changed_at),
@@ -122,7 +124,7 @@ ${changes.length ? table(["Action", "Source", "Code", "Before", "After", "By", "
   });
 
   /** Pairs mart.identity_suggestions proposes, each a one-click link of the candidate to the Reckon customer's key. */
-  async function suggestions(back: string): Promise<Html | string> {
+  async function suggestions(csrf: Html, back: string): Promise<Html | string> {
     if ((await relationState(reader, "mart.identity_suggestions")) !== "ready") return "";
     const { rows } = await reader.query(
       `select reckon_customer_id, reckon_customer_name, reckon_unified_key, candidate_source_system, candidate_id, candidate_name, reason
@@ -132,7 +134,7 @@ ${changes.length ? table(["Action", "Source", "Code", "Before", "After", "By", "
 ${table(["Customer", "Counted as", "Probably the same as", "Why", ""], rows.map((r) => [
   html`<span dir="auto">${r.reckon_customer_name}</span> <small>${r.reckon_customer_id}</small>`, html`<code>${r.reckon_unified_key}</code>`,
   html`<span dir="auto">${r.candidate_name}</span> <small>${r.candidate_source_system} ${r.candidate_id}</small>`, r.reason,
-  linkForm("customer", r.candidate_source_system, r.candidate_id, back, r.reckon_unified_key, `suggested: ${r.reason}`, false, true),
+  linkForm(csrf, "customer", r.candidate_source_system, r.candidate_id, back, r.reckon_unified_key, `suggested: ${r.reason}`, false, true),
 ]), "suggestions")}`;
   }
 
@@ -208,8 +210,8 @@ async function mappingsFor(pool: pg.Pool, kind: MappingKind, codes: [string, str
   return new Map(rows.map((r) => [`${r.source_system}\u0000${r.code}`, r]));
 }
 
-function linkForm(kind: MappingKind, source: string, code: string, back: string, key: string, note: string, linked: boolean, compact = false): Html {
-  return html`<form class="inline" method="post" action="/admin/${kind}s/link">
+function linkForm(csrf: Html, kind: MappingKind, source: string, code: string, back: string, key: string, note: string, linked: boolean, compact = false): Html {
+  return html`<form class="inline" method="post" action="/admin/${kind}s/link">${csrf}
   <input type="hidden" name="source_system" value="${source}"><input type="hidden" name="code" value="${code}"><input type="hidden" name="back" value="${back}">
   <input ${compact ? html`type="hidden"` : html`required maxlength="200" dir="auto" placeholder="${kind} key" aria-label="${kind} key for ${code}"`} name="key" value="${key}">
   <input ${compact ? html`type="hidden"` : html`maxlength="500" dir="auto" placeholder="note" aria-label="note for ${code}"`} name="note" value="${note}">
@@ -221,23 +223,6 @@ async function logChange(client: pg.PoolClient, table: string, action: "link" | 
     `insert into admin.map_changes (map_table, action, source_system, source_id, old_value, new_value, changed_by) values ($1, $2, $3, $4, $5, $6, $7)`,
     [table, action, source, code, before.length ? JSON.stringify(before) : null, after === null ? null : JSON.stringify(after), by],
   );
-}
-
-/** Forms post with the browser's credentials: refuse posts that another site's page made (every admin page's forms). */
-export async function sameOriginPosts(request: FastifyRequest, reply: FastifyReply) {
-  if (request.method !== "POST") return;
-  const site = request.headers["sec-fetch-site"];
-  const origin = request.headers.origin;
-  const sameOrigin = origin ? safeHost(origin) === request.headers.host : site === undefined || site === "same-origin" || site === "none";
-  if (!sameOrigin) return reply.code(403).type("text/plain; charset=utf-8").send("Refused: this form was not sent from the salesdw admin pages.\n");
-}
-
-function safeHost(origin: string): string | undefined {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return undefined;
-  }
 }
 
 function badForm(reply: FastifyReply, error: z.ZodError) {
