@@ -3,7 +3,8 @@
  * file, in a database of its own (salesdw_bench, recreated each time):
  *   1. the extractor (a child process, as a user runs it): rows/s, MB/s, peak RSS;
  *   2. a plain `COPY … (FORMAT csv)` of the same file into an all-text table: the engine's limit;
- *   3. a full `dataform run`, then one more file of 1% of the rows and the incremental run.
+ *   3. a full `dataform run`, then one more file of 1% of the rows and the incremental run;
+ *   4. (unless --api-seconds 0) the API: p95 under 50 concurrent clients (bench-api.ts).
  * Prints the figures and writes them as JSON to bench-results/.
  */
 import { spawn } from "node:child_process";
@@ -24,7 +25,7 @@ import { connect, ensureWarehouse } from "./warehouse/warehouse.ts";
 
 const BENCH_DATABASE = "salesdw_bench";
 
-export async function runBench(rows: number): Promise<number> {
+export async function runBench(rows: number, options: { apiSeconds?: number } = {}): Promise<number> {
   if (rows < 1000) throw new UserError("--rows must be at least 1000.");
   const baseUrl = await ensureWarehouse(info);
   const url = await recreateDatabase(baseUrl);
@@ -60,6 +61,9 @@ export async function runBench(rows: number): Promise<number> {
   info("Plain COPY of the same file into a 61-column text table …");
   const detailCopySeconds = await timePlainCopy(detailFile, url, DETAIL_HEADERS.length);
 
+  // Last, on the warehouse built above: the API's p95 under 50 concurrent clients.
+  const api = options.apiSeconds ? await (await import("./bench-api.ts")).benchApi(url, { seconds: options.apiSeconds }) : undefined;
+
   const mb = bytes / 1e6;
   const figures = {
     rows,
@@ -79,7 +83,8 @@ export async function runBench(rows: number): Promise<number> {
       plain_copy: { seconds: round(detailCopySeconds), rows_per_s: Math.round(rows / detailCopySeconds) },
       extractor_vs_copy: round(detailCopySeconds / detailExtractor.seconds),
     },
-    targets: { extractor_vs_copy: ">= 0.67", peak_rss_mb: "<= 300", incremental_vs_full: "<= 0.15" },
+    api,
+    targets: { extractor_vs_copy: ">= 0.67", peak_rss_mb: "<= 300", incremental_vs_full: "<= 0.15", api_p95_ms: "<= 50" },
     measured_at: new Date().toISOString(),
   };
   const out = path.join(dir, `bench-${rows}.json`);
@@ -95,7 +100,7 @@ Benchmark, ${rows.toLocaleString("en-US")} rows (${figures.file_mb} MB):
     plain COPY     ${figures.detail_layout.plain_copy.rows_per_s.toLocaleString("en-US")} rows/s
     extractor/COPY ${figures.detail_layout.extractor_vs_copy}   (target >= 0.67)
   dataform run     full ${figures.dataform_full_run_s} s; after a ${increment.toLocaleString("en-US")}-row file ${figures.dataform_incremental_run_s} s; ratio ${figures.incremental_vs_full}   (target <= 0.15)
-Written to ${path.relative(process.cwd(), out)}`);
+${api ? `  API, ${api.range.from} … ${api.range.to}, 50 clients (autocannon):\n${api.endpoints.map((e) => `    ${e.path.padEnd(28)} p95 ${e.p95_ms} ms, ${e.p95_vs_target}× the 50 ms target (p50 ${e.p50_ms}, p99 ${e.p99_ms} ms; ${e.requests.toLocaleString("en-US")} requests, ${e.non_2xx} not 2xx; ${e.rows_per_answer} rows an answer)`).join("\n")}\n` : ""}Written to ${path.relative(process.cwd(), out)}`);
   return 0;
 }
 

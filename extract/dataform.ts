@@ -82,8 +82,8 @@ export async function dataform(
   if (command !== "compile") await prepareRawLayer(url);
   const dir = mkdtempSync(path.join(tmpdir(), "salesdw-df-"));
   try {
-    const credentials = writeDataformCredentials(url, path.join(dir, "credentials.json"));
-    const args = command === "compile" ? [command, projectRoot, ...extraArgs] : [command, projectRoot, "--credentials", credentials, ...extraArgs];
+    // Compiling needs no warehouse: `url` may be empty then.
+    const args = command === "compile" ? [command, projectRoot, ...extraArgs] : [command, projectRoot, "--credentials", writeDataformCredentials(url, path.join(dir, "credentials.json")), ...extraArgs];
     const { code, output } = await runRaw(args, onLine);
     return outcome(code, output);
   } finally {

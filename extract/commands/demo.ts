@@ -13,15 +13,16 @@ export function register(program: Command): void {
     .command("bench")
     .description("measure extractor vs plain COPY, peak memory, full vs incremental dataform run")
     .option("--rows <n>", "rows in the generated file", wholeNumber, 1_000_000)
+    .option("--api-seconds <n>", "seconds of load on each API endpoint (50 clients, autocannon) after the warehouse is built; 0 skips it", wholeNumber, 10)
     .option("--events <n>", "instead: the seller-balance benchmark on this many generated events (full build, then one late event)", wholeNumber)
     .option("--concord <n>", "instead: the ConcordDb snapshot benchmark on a sandbox table of this many rows (extractor vs a bare client)", wholeNumber)
     .action(
-      exitWith(async (options: { rows: number; events?: number; concord?: number }) =>
+      exitWith(async (options: { rows: number; apiSeconds: number; events?: number; concord?: number }) =>
         options.concord !== undefined
           ? (await import("../sources/concord/bench.ts")).runConcordBench(options.concord)
           : options.events !== undefined
             ? (await import("../bench-events.ts")).runEventsBench(options.events)
-            : (await import("../bench.ts")).runBench(options.rows),
+            : (await import("../bench.ts")).runBench(options.rows, { apiSeconds: options.apiSeconds }),
       ),
     );
 
@@ -53,6 +54,7 @@ export function register(program: Command): void {
     .option("--out <dir>", "output folder", "samples/events")
     .option("--sellers <n>", "sellers", wholeNumber, 10)
     .option("--days <n>", "days, one file per week", wholeNumber, 14)
+    .option("--api-seconds <n>", "seconds of load on each API endpoint (50 clients, autocannon) after the warehouse is built; 0 skips it", wholeNumber, 10)
     .option("--events <n>", "regular events (default 8 per seller and day; planted quirks come on top)", wholeNumber)
     .option("--seed <n>", "random seed", wholeNumber, 1)
     .option("--timezone <zone>", "write naive timestamps in this IANA zone (load them with the same --timezone)", "UTC")

@@ -1,7 +1,7 @@
 /**
  * Sync jobs: an extraction (`salesdw extract <source> [--from D] [--to D]`, a child process, as a
- * person runs it) followed by `dataform run`, started from the API and kept as rows of
- * `app.sync_jobs` so that they outlive the server.
+ * person runs it) followed by `dataform run` of what the source feeds (actionsFeeding), started
+ * from the API or the jobs page and kept as rows of `app.sync_jobs` so that they outlive the server.
  *
  * - One running job per source: a partial unique index refuses a second, in every process.
  * - A running job holds a session advisory lock on its id for as long as its process lives. A
@@ -16,6 +16,7 @@ import path from "node:path";
 import pg from "pg";
 import { projectRoot } from "../config.ts";
 import { dataform, isInterestingLine } from "../dataform.ts";
+import { actionsFeeding, compileGraph } from "../dataform-graph.ts";
 import { redact } from "../log.ts";
 import { pullSources } from "../sources/registry.ts";
 import { clientConfig, registerUrlSecret } from "../warehouse/warehouse.ts";
@@ -29,8 +30,8 @@ export interface SyncRange {
 /** The command line that extracts `source` (argv, first the program), or undefined for a source it cannot sync. */
 export type SyncCommand = (source: string, range: SyncRange) => string[] | undefined;
 
-/** The step after a successful extraction; `onLine` receives its progress. */
-export type TransformStep = (warehouseUrl: string, onLine: (line: string) => void) => Promise<{ ok: boolean; errors: string[] }>;
+/** The step after a successful extraction of `source`; `onLine` receives its progress. */
+export type TransformStep = (warehouseUrl: string, onLine: (line: string) => void, source: string) => Promise<{ ok: boolean; errors: string[] }>;
 
 export interface JobRunnerOptions {
   warehouseUrl: string;
@@ -74,8 +75,14 @@ export const defaultSyncCommand: SyncCommand = (source, range) =>
     ? [process.execPath, cliPath, "extract", source, ...(range.from ? ["--from", range.from] : []), ...(range.to ? ["--to", range.to] : [])]
     : undefined;
 
-export const dataformTransform: TransformStep = async (url, onLine) => {
-  const run = await dataform("run", url, [], onLine);
+/**
+ * `dataform run` of what the source feeds (actionsFeeding: its models, everything downstream of
+ * them, and whatever upstream is missing); the whole project when no model reads the source.
+ */
+export const dataformTransform: TransformStep = async (url, onLine, source) => {
+  const actions = await scopedActions(url, source);
+  onLine(actions.length ? `dataform run: ${actions.length} actions fed by ${source}` : `dataform run: no model reads ${source}'s tables; building the whole project`);
+  const run = await dataform("run", url, actions.length ? actions.flatMap((name) => ["--actions", name]) : [], onLine);
   const errors = [
     ...run.failedActions.map((name) => `dataform run: ${name} failed`),
     ...run.assertionsFailed.map((name) => `dataform run: assertion ${name} failed`),
@@ -83,6 +90,17 @@ export const dataformTransform: TransformStep = async (url, onLine) => {
   if (run.code !== 0 && !errors.length) errors.push(`dataform run exited with code ${run.code}: ${lastLines(run.output, 5)}`);
   return { ok: run.code === 0 && !errors.length, errors };
 };
+
+async function scopedActions(url: string, source: string): Promise<string[]> {
+  const graph = await compileGraph();
+  const client = new pg.Client(clientConfig(url));
+  await client.connect();
+  try {
+    return await actionsFeeding(graph, source, async (relation) => (await client.query("select to_regclass($1) is not null as present", [relation])).rows[0].present);
+  } finally {
+    await client.end();
+  }
+}
 
 const JOBS_DDL = `
 create table if not exists app.sync_jobs (
@@ -316,7 +334,7 @@ export class JobRunner {
           await update({ progress: "dataform run" });
           const result = await this.transform(this.options.warehouseUrl, (line) => {
             if (isInterestingLine(line)) onLine(line);
-          });
+          }, source);
           errors.push(...result.errors);
           transformed = result.ok;
         } finally {

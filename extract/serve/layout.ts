@@ -6,6 +6,7 @@ const NAV = [
   ["/restaurants", "Restaurants"],
   ["/sellers", "Seller balances"],
   ["/quality", "Data quality"],
+  ["/catalog", "Catalog"],
   ["/admin", "Admin"],
 ] as const;
 

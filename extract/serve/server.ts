@@ -11,6 +11,10 @@ import formbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import { redact } from "../log.ts";
 import { adminRoutes } from "./admin/routes.ts";
+import { adminJobRoutes } from "./admin/jobs-page.ts";
+import { Catalog } from "./catalog.ts";
+import { JobRunner, type JobRunnerOptions } from "./jobs.ts";
+import { catalogRoutes } from "./pages/catalog.ts";
 import { access } from "./access.ts";
 import { apiKeyAuth } from "./auth.ts";
 import { api } from "./api/index.ts";
@@ -38,6 +42,10 @@ export interface ServeOptions {
   /** Set up the roles first when they are missing and this login may (default true). */
   prepareRoles?: boolean;
   logger?: boolean;
+  /** How sync jobs run (the API and the jobs page share one runner); defaults as JobRunner's. */
+  jobs?: Omit<JobRunnerOptions, "warehouseUrl">;
+  /** The API's requests per key per time window (the API's default when absent); the benchmark lifts it. */
+  apiRateLimit?: { max: number; timeWindow: number | string };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -97,8 +105,15 @@ export async function buildServer(options: ServeOptions): Promise<FastifyInstanc
   await app.register(sellerRoutes, { warehouse });
   await app.register(qualityRoutes, { warehouse });
   await app.register(apiKeyAuth, { db: appPool });
-  await app.register(api, { prefix: "/api/v1", readerPool: warehouse.reader, warehouseUrl: options.url });
+  // One job runner and one catalog for the API and the pages.
+  const runner = new JobRunner({ ...options.jobs, warehouseUrl: options.url });
+  await runner.start();
+  app.addHook("onClose", async () => runner.close());
+  const catalog = new Catalog(runner.pool);
+  await app.register(catalogRoutes, { catalog });
+  await app.register(api, { prefix: "/api/v1", readerPool: warehouse.reader, warehouseUrl: options.url, runner, catalog, rateLimit: options.apiRateLimit });
   await app.register(adminRoutes, { prefix: "/admin", warehouse });
+  await app.register(adminJobRoutes, { prefix: "/admin/jobs", runner });
 
   return app;
 }

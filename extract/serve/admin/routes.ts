@@ -49,7 +49,8 @@ export async function adminRoutes(app: FastifyInstance, options: { warehouse: Wa
   app.get("/", async (_request, reply) => {
     reply.type("text/html; charset=utf-8");
     return page("Admin", "/admin", html`<p>Identity across sources: link each source's customer or product code to one business key. The models read these mappings on the next <code>${DATAFORM}</code>.</p>
-<ul><li><a href="/admin/customers">Customers</a></li><li><a href="/admin/products">Products</a></li></ul>`);
+<ul><li><a href="/admin/customers">Customers</a></li><li><a href="/admin/products">Products</a></li></ul>
+<p><a href="/admin/jobs">Sync jobs</a>: extract a source for chosen days and rebuild what it feeds.</p>`);
   });
 
   app.get("/:kind", async (request, reply) => {

@@ -17,6 +17,8 @@ import type pg from "pg";
 import { apiKeyAuth, requireRole } from "../auth.ts";
 import { JobRunner, type JobRunnerOptions } from "../jobs.ts";
 import { ApiError, installErrorHandlers, rejectUnknownFields } from "./errors.ts";
+import { Catalog } from "../catalog.ts";
+import { registerCatalogRoute } from "./catalog.ts";
 import { registerJobRoutes } from "./jobs.ts";
 import { registerListRoute } from "./list-route.ts";
 import { LIST_ROUTES } from "./routes.ts";
@@ -26,6 +28,10 @@ export interface ApiOptions {
   warehouseUrl: string;
   /** How sync jobs run their extraction and transformation (defaults: `salesdw extract`, `dataform run`). */
   jobs?: Omit<JobRunnerOptions, "warehouseUrl">;
+  /** A runner the server shares with its jobs page (it starts and closes it); otherwise the API makes its own from `jobs`. */
+  runner?: JobRunner;
+  /** The catalog the server shares with its catalog page; otherwise the API makes its own. */
+  catalog?: Catalog;
   /** Requests per key per time window (default 600 a minute). */
   rateLimit?: { max: number; timeWindow: number | string };
 }
@@ -38,9 +44,14 @@ filters, \`limit\` (default 100, at most 10,000) and \`cursor\` (the previous pa
 Amounts are decimal strings (exact). Errors are JSON: \`{ error, message, parameter }\`.`;
 
 export const api: FastifyPluginAsync<ApiOptions> = async (app: FastifyInstance, options: ApiOptions) => {
-  const runner = new JobRunner({ ...options.jobs, warehouseUrl: options.warehouseUrl });
-  await runner.start();
-  app.addHook("onClose", () => runner.close());
+  let runner = options.runner;
+  if (!runner) {
+    const own = new JobRunner({ ...options.jobs, warehouseUrl: options.warehouseUrl });
+    await own.start();
+    app.addHook("onClose", () => own.close());
+    runner = own;
+  }
+  const catalog = options.catalog ?? new Catalog(runner.pool);
   // A server that registered the key plugin at its root shares it; otherwise the API brings its own.
   if (!app.hasDecorator("apiKeys")) await app.register(apiKeyAuth, { db: runner.pool });
 
@@ -60,6 +71,7 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app: FastifyInstance, 
         { name: "Sellers", description: "Seller balances." },
         { name: "Operations", description: "Freshness, loads, data quality." },
         { name: "Sync jobs", description: "Extraction and dataform run on demand (admin keys)." },
+        { name: "Catalog", description: "The models, their columns, assertions and lineage." },
       ],
     },
   });
@@ -89,6 +101,7 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app: FastifyInstance, 
     });
     for (const spec of LIST_ROUTES) registerListRoute(secured, spec, options.readerPool);
     registerJobRoutes(secured, runner);
+    registerCatalogRoute(secured, catalog);
   });
 };
 
