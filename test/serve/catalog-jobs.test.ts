@@ -15,7 +15,7 @@ import { startIikoSandbox, type IikoSandbox } from "../../extract/sandbox/iiko/s
 import { buildServer } from "../../extract/serve/server.ts";
 import { freshDatabase, queryRows, runCli, runProcess } from "../support/warehouse.ts";
 import { call, createKey } from "./api-support.ts";
-import { addUser, drawnPixels, httpSignIn, launchBrowser, signIn, watchedPage } from "./support.ts";
+import { addUser, drawnPixels, httpSignIn, launchBrowser, screenshot, signIn, watchedPage } from "./support.ts";
 
 let db: string;
 let app: FastifyInstance;
@@ -165,7 +165,7 @@ describe("the sync jobs page", () => {
       const cells = await row.locator("td").allInnerTexts();
       expect([cells[0], cells[3], cells[7].replace(/,/g, ""), cells[9]]).toEqual([job.id, job.status, job.rows, ""]);
     }
-    await page.screenshot({ path: "/tmp/web-jobs.png" });
+    await screenshot(page, "jobs", false);
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
   });
@@ -273,7 +273,7 @@ describe("the catalog", () => {
     expect(await page.locator("#upstream li").allInnerTexts()).toEqual((action.dependencyTargets ?? []).map((t) => `${t.schema}.${t.name}`).sort());
     await page.waitForSelector("#lineage[data-drawn=true]");
     expect(await drawnPixels(page, "#lineage")).toBeGreaterThan(2000);
-    await page.screenshot({ path: "/tmp/web-catalog.png", fullPage: true });
+    await screenshot(page, "catalog");
 
     await page.goto(`${base}/catalog/dw.fct_sales_hourly`);
     const result = await page.locator("#assertions tbody tr", { hasText: "assert_fct_sales_hourly_adds_up" }).locator("td").nth(2).innerText();
