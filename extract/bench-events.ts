@@ -8,11 +8,10 @@
  *      its cost against the full build (target <= 0.1), and how many balance rows it rewrote.
  * Prints the figures and writes them as JSON to bench-results/.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { projectRoot, UserError } from "./config.ts";
-import { recreateDatabase, timeDataform } from "./bench.ts";
+import { recreateDatabase, timeCli, timeDataform } from "./bench.ts";
 import { info } from "./log.ts";
 import { connect, ensureWarehouse } from "./warehouse/warehouse.ts";
 
@@ -29,14 +28,14 @@ export async function runEventsBench(events: number): Promise<number> {
   mkdirSync(dir, { recursive: true });
 
   info(`Generating ${events.toLocaleString("en-US")} seller events (${sellers} sellers, ${DAYS} days) …`);
-  const generator = await timeCli(["samples", "events", "--out", dir, "--sellers", String(sellers), "--days", String(DAYS), "--events", String(events), "--seed", "42"], url);
+  const generator = await timeCli(["samples", "events", "--out", dir, "--sellers", String(sellers), "--days", String(DAYS), "--events", String(events), "--seed", "42"], { WAREHOUSE_URL: url });
   const files = generator.stdout.match(/event files, [\d,]+ rows: (.*)/)![1].split(", ");
   const rows = Number(generator.stdout.match(/event files, ([\d,]+) rows/)![1].replace(/,/g, ""));
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
 
   info("Extractor (salesdw extract events, child process) …");
-  const extract = await timeCli(["extract", "events", ...files], url);
-  await timeCli(["extract", "events-opening-balances", path.join(dir, "seller-opening-balances.csv")], url);
+  const extract = await timeCli(["extract", "events", ...files], { WAREHOUSE_URL: url });
+  await timeCli(["extract", "events-opening-balances", path.join(dir, "seller-opening-balances.csv")], { WAREHOUSE_URL: url });
 
   info("dataform run (full) …");
   const full = await timeDataform(url);
@@ -47,7 +46,7 @@ export async function runEventsBench(events: number): Promise<number> {
   const lateFile = path.join(dir, "late-event.csv");
   writeFileSync(lateFile, `event_id,event_ts,seller_id,event_type,currency,amount,source_system\nbench-late-000001,${lateDay},S${"1".padStart(Math.max(3, String(sellers).length), "0")},order,RUB,123.45,orders\n`);
   await snapshotRowVersions(url);
-  await timeCli(["extract", "events", lateFile], url);
+  await timeCli(["extract", "events", lateFile], { WAREHOUSE_URL: url });
   info("dataform run after one late event …");
   const incremental = await timeDataform(url);
   const rewritten = await rewrittenRows(url);
@@ -86,27 +85,6 @@ Written to ${path.relative(process.cwd(), out)}`);
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-/** Runs the real CLI in a child process; the child reports its own peak RSS. */
-function timeCli(args: string[], url: string): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(projectRoot, "bin", "salesdw.mjs"), ...args], {
-      env: { ...process.env, WAREHOUSE_URL: url, SALESDW_REPORT_PEAK_RSS: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const rss = /peak_rss_kb=(\d+)/.exec(stderr);
-      if (code !== 0 || !rss) return reject(new Error(`salesdw ${args[0]} failed (${code}): ${stderr}`));
-      resolve({ seconds, peakRssMb: Number(rss[1]) / 1024, stdout });
-    });
-  });
-}
 
 async function factRows(url: string): Promise<number> {
   const client = await connect(url);

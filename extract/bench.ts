@@ -119,25 +119,29 @@ export async function recreateDatabase(baseUrl: string): Promise<string> {
   return url.toString();
 }
 
-/** Runs the real CLI in a child process; the child reports its own peak RSS when asked to. */
-function timeExtractor(file: string, url: string): Promise<{ seconds: number; peakRssMb: number }> {
+/** Runs the real CLI in a child process, as a user runs it; the child reports its own peak RSS. */
+export function timeCli(args: string[], env: Record<string, string>): Promise<{ seconds: number; peakRssMb: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(projectRoot, "bin", "salesdw.mjs"), "extract", "karamad", file], {
-      env: { ...process.env, WAREHOUSE_URL: url, SALESDW_REPORT_PEAK_RSS: "1" },
+    const child = spawn(process.execPath, [path.join(projectRoot, "bin", "salesdw.mjs"), ...args], {
+      env: { ...process.env, ...env, SALESDW_REPORT_PEAK_RSS: "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const rss = /peak_rss_kb=(\d+)/.exec(stderr);
-      if (code !== 0 || !rss) return reject(new Error(`extract failed (${code}): ${stderr}`));
-      resolve({ seconds, peakRssMb: Number(rss[1]) / 1024 });
+      if (code !== 0 || !rss) return reject(new Error(`salesdw ${args.slice(0, 2).join(" ")} failed (${code}): ${stderr}`));
+      resolve({ seconds, peakRssMb: Number(rss[1]) / 1024, stdout });
     });
   });
 }
+
+const timeExtractor = (file: string, url: string) => timeCli(["extract", "karamad", file], { WAREHOUSE_URL: url });
 
 /** The baseline: PostgreSQL's own COPY of the same file into an all-text table as wide as the file. */
 async function timePlainCopy(file: string, url: string, width: number): Promise<number> {

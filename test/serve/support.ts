@@ -3,7 +3,6 @@
  * through playwright-core (no browser download), a page that records console errors and any
  * request leaving the machine, and the generated Karamad files read back independently.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -14,7 +13,7 @@ import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
 import { projectRoot } from "../../extract/config.ts";
 import { buildServer } from "../../extract/serve/server.ts";
-import { type CliResult, cliPath } from "../support/warehouse.ts";
+import { type CliResult, cliPath, runProcess } from "../support/warehouse.ts";
 
 export async function startDashboard(url: string): Promise<{ app: FastifyInstance; base: string }> {
   // A secret of the test's own: no secret file is written into the repository.
@@ -25,16 +24,7 @@ export async function startDashboard(url: string): Promise<{ app: FastifyInstanc
 
 /** `salesdw …` in a child process with `input` on its standard input (runCli gives it none). */
 export function runCliWithInput(args: string[], input: string, env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: projectRoot, env: { ...process.env, CI: "true", ...env }, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(input);
-  });
+  return runProcess(process.execPath, [cliPath, ...args], env, projectRoot, input);
 }
 
 /** `salesdw users add NAME --role ROLE --password-stdin`, as an administrator of the server runs it. */

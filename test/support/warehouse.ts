@@ -49,13 +49,15 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = p
   return runProcess(process.execPath, [cliPath, ...args], env, cwd);
 }
 
-export function runProcess(command: string, args: string[], env: Record<string, string> = {}, cwd = projectRoot): Promise<CliResult> {
+/** Runs a program with the given environment added; `input`, when given, is its standard input. */
+export function runProcess(command: string, args: string[], env: Record<string, string> = {}, cwd = projectRoot, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, CI: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, CI: "true", ...env }, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });

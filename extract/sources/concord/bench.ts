@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { projectRoot, UserError } from "../../config.ts";
 import { info } from "../../log.ts";
-import { recreateDatabase } from "../../bench.ts";
+import { recreateDatabase, timeCli } from "../../bench.ts";
 import { ensureWarehouse } from "../../warehouse/warehouse.ts";
 import { readCatalog, findTable } from "./catalog.ts";
 import { openConcord, streamRows } from "./client.ts";
@@ -69,26 +69,8 @@ async function timeBareClient(concordUrl: string): Promise<{ seconds: number; ro
   }
 }
 
-function timeExtractor(concordUrl: string, warehouseUrl: string): Promise<{ seconds: number; peakRssMb: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, "extract", "concord", "--tables", TABLE, "--page-size", String(PAGE_SIZE)], {
-      env: { ...process.env, WAREHOUSE_URL: warehouseUrl, CONCORD_URL: concordUrl, SALESDW_REPORT_PEAK_RSS: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const rss = /peak_rss_kb=(\d+)/.exec(stderr);
-      if (code !== 0 || !rss) return reject(new Error(`extract concord failed (${code}): ${stderr}`));
-      resolve({ seconds, peakRssMb: Number(rss[1]) / 1024, output: stdout });
-    });
-  });
-}
+const timeExtractor = (concordUrl: string, warehouseUrl: string) =>
+  timeCli(["extract", "concord", "--tables", TABLE, "--page-size", String(PAGE_SIZE)], { WAREHOUSE_URL: warehouseUrl, CONCORD_URL: concordUrl });
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
@@ -103,7 +85,7 @@ export async function runConcordBench(rows: number): Promise<number> {
     if (bare.rows !== rows) throw new Error(`the bare client read ${bare.rows} rows, expected ${rows}`);
     info("Extractor (salesdw extract concord, child process) …");
     const extractor = await timeExtractor(sandbox.url, url);
-    if (!extractor.output.includes(`loaded ${rows} rows`)) throw new Error(`the extractor did not land ${rows} rows: ${extractor.output}`);
+    if (!extractor.stdout.includes(`loaded ${rows} rows`)) throw new Error(`the extractor did not land ${rows} rows: ${extractor.stdout}`);
     const figures = {
       rows,
       table: `dbo.${TABLE}`,
