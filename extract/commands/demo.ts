@@ -16,9 +16,12 @@ export function register(program: Command): void {
     .option("--api-seconds <n>", "seconds of load on each API endpoint (50 clients, autocannon) after the warehouse is built; 0 skips it", wholeNumber, 10)
     .option("--events <n>", "instead: the seller-balance benchmark on this many generated events (full build, then one late event)", wholeNumber)
     .option("--concord <n>", "instead: the ConcordDb snapshot benchmark on a sandbox table of this many rows (extractor vs a bare client)", wholeNumber)
+    .option("--xero <n>", "instead: the Xero sync benchmark on a sandbox history of this many sales invoices (calls against pages needed; documents/s)", wholeNumber)
     .action(
-      exitWith(async (options: { rows: number; apiSeconds: number; events?: number; concord?: number }) =>
-        options.concord !== undefined
+      exitWith(async (options: { rows: number; apiSeconds: number; events?: number; concord?: number; xero?: number }) =>
+        options.xero !== undefined
+          ? (await import("../sources/xero/bench.ts")).runXeroBench(options.xero)
+          : options.concord !== undefined
           ? (await import("../sources/concord/bench.ts")).runConcordBench(options.concord)
           : options.events !== undefined
             ? (await import("../bench-events.ts")).runEventsBench(options.events)

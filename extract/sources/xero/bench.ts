@@ -1,0 +1,157 @@
+/**
+ * `npm run bench -- --xero N`: a history of N sales invoices (and N/10 credit notes, with the
+ * sandbox's contacts and items) synced from the Xero sandbox by the real client, run as a user
+ * runs it (`salesdw extract xero`, a child process), into a database of its own (salesdw_bench,
+ * recreated for each run). Twice:
+ *   1. with Xero's real limits (60 calls a minute, 5 at once, 5,000 a day): the calls the client
+ *      made, counted at the sandbox per endpoint, against the calls pages of 1,000 need;
+ *   2. with the sandbox's limits off, so the server is not the bottleneck: documents landed per
+ *      second (target ≥ 5,000) and peak RSS. The client still holds itself to 60 calls a minute.
+ * Raw is checked in SQL to hold exactly the generated ACCREC invoices and ACCRECCREDIT credit notes.
+ * Prints the figures and writes them as JSON to bench-results/.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { projectRoot, UserError } from "../../config.ts";
+import { findContract } from "../../contracts/contracts.ts";
+import { info } from "../../log.ts";
+import { quoteIdent } from "../../loader/raw-schema.ts";
+import { recreateDatabase, timeCli } from "../../bench.ts";
+import { connect, ensureWarehouse } from "../../warehouse/warehouse.ts";
+import { startXeroSandbox, type XeroSandboxOptions } from "../../sandbox/xero/server.ts";
+import { XERO_ENTITIES } from "./sync.ts";
+
+const PAGE_SIZE = 1000;
+const REAL_LIMITS = { perMinute: 60, concurrent: 5, perDay: 5000 };
+const NO_LIMITS = { perMinute: 1e9, concurrent: 1e9, perDay: 1e9 };
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * The fewest calls a client that stops on a short or empty page can make for n records: every
+ * full page, then the one that is short (or empty when n is a multiple of 1,000). A client that
+ * also believes `pagination.pageCount` may save that last empty call.
+ */
+export const pagesNeeded = (n: number) => Math.floor(n / PAGE_SIZE) + 1;
+
+interface RunFigures {
+  limits: typeof REAL_LIMITS;
+  seconds: number;
+  peak_rss_mb: number;
+  calls: Record<string, { answered: number; rate_limited: number; other_errors: number }>;
+  api_calls: number;
+  api_calls_needed: number;
+  calls_vs_needed: number;
+  rate_limited: number;
+  documents_landed: number;
+  documents_per_s: number;
+}
+
+async function syncOnce(invoices: number, creditNotes: number, limits: typeof REAL_LIMITS, label: string): Promise<RunFigures> {
+  const url = await recreateDatabase(await ensureWarehouse(info));
+  const sandbox = await startXeroSandbox({ invoices, creditNotes, ...limits } satisfies XeroSandboxOptions);
+  const dir = mkdtempSync(path.join(tmpdir(), "xero-bench-"));
+  try {
+    const customerContacts = sandbox.data.contacts.length;
+    const items = sandbox.data.items.length;
+    info(`${label}: the sandbox holds ${invoices.toLocaleString("en-US")} sales invoices, ${creditNotes.toLocaleString("en-US")} sales credit notes, ${customerContacts} contacts, ${items} items; salesdw extract xero (child process) …`);
+    const run = await timeCli(["extract", "xero", "--page-size", String(PAGE_SIZE)], {
+      ...sandbox.settings,
+      XERO_TOKEN_FILE: path.join(dir, "xero-token.json"),
+      XERO_TENANT_ID: "",
+      XERO_GRANT: "",
+      WAREHOUSE_URL: url,
+    });
+
+    // Counted at the server: every request the client sent, by endpoint and answer.
+    const calls: RunFigures["calls"] = {};
+    for (const r of sandbox.requests) {
+      const entry = (calls[r.path] ??= { answered: 0, rate_limited: 0, other_errors: 0 });
+      if (r.status === 429) entry.rate_limited++;
+      else if (r.status >= 200 && r.status < 300) entry.answered++;
+      else entry.other_errors++;
+    }
+    const apiCalls = sandbox.requests.filter((r) => r.path.startsWith("/api.xro/") || r.path === "/connections").length;
+    const rateLimited = sandbox.requests.filter((r) => r.status === 429).length;
+    // /connections once, Items once (never paged), and pages of 1,000 for each paged entity.
+    const contacts = sandbox.data.contacts.length; // archived included, as the client asks
+    const needed = 1 + 1 + pagesNeeded(contacts) + pagesNeeded(invoices) + pagesNeeded(creditNotes);
+
+    const landed = await countLanded(url);
+    if (landed.invoices !== invoices) throw new Error(`raw holds ${landed.invoices} sales invoices, the sandbox ${invoices}: the figures would not be honest.`);
+    if (landed.creditNotes !== creditNotes) throw new Error(`raw holds ${landed.creditNotes} sales credit notes, the sandbox ${creditNotes}.`);
+    const documents = landed.invoices + landed.creditNotes;
+    return {
+      limits,
+      seconds: round(run.seconds),
+      peak_rss_mb: round(run.peakRssMb),
+      calls,
+      api_calls: apiCalls,
+      api_calls_needed: needed,
+      calls_vs_needed: round(apiCalls / needed),
+      rate_limited: rateLimited,
+      documents_landed: documents,
+      documents_per_s: Math.round(documents / run.seconds),
+    };
+  } finally {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Distinct documents in raw, by the contracts' own tables and id columns. */
+async function countLanded(url: string): Promise<{ invoices: number; creditNotes: number }> {
+  const client = await connect(url);
+  try {
+    const count = async (entityName: string) => {
+      const entity = XERO_ENTITIES.find((e) => e.name === entityName)!;
+      const contract = findContract("xero", entity.contractEntity);
+      const column = contract.columns.find((c) => c.headers[0] === entity.idField)!.name;
+      const { rows } = await client.query<{ n: string }>(`select count(distinct ${quoteIdent(column)}) as n from raw.${quoteIdent(contract.rawTable)}`);
+      return Number(rows[0].n);
+    };
+    return { invoices: await count("invoices"), creditNotes: await count("credit_notes") };
+  } finally {
+    await client.end();
+  }
+}
+
+export async function runXeroBench(invoices: number): Promise<number> {
+  if (invoices < 1000) throw new UserError("--xero must be at least 1000 invoices.");
+  const creditNotes = Math.round(invoices / 10);
+  const real = await syncOnce(invoices, creditNotes, REAL_LIMITS, "Xero's real limits (60 calls a minute, 5 at once)");
+  const open = await syncOnce(invoices, creditNotes, NO_LIMITS, "Sandbox limits off (the server is not the bottleneck)");
+
+  const figures = {
+    invoices,
+    credit_notes: creditNotes,
+    page_size: PAGE_SIZE,
+    pages_needed_rule: "per paged entity floor(n / 1000) + 1 (every full page, then the short or empty one that stops the client); plus /connections and Items once",
+    real_limits: real,
+    limits_off: { ...open, documents_per_s_vs_target: round(open.documents_per_s / 5000) },
+    targets: { calls_vs_needed: "<= 1", documents_per_s_limits_off: ">= 5000" },
+    measured_at: new Date().toISOString(),
+  };
+  const dir = path.join(projectRoot, "bench-results");
+  mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, `bench-xero-${invoices}.json`);
+  writeFileSync(out, JSON.stringify(figures, null, 2) + "\n");
+
+  const callLines = (r: RunFigures) =>
+    Object.entries(r.calls)
+      .map(([p, c]) => `    ${p.padEnd(28)} ${c.answered} answered${c.rate_limited ? `, ${c.rate_limited} × 429` : ""}${c.other_errors ? `, ${c.other_errors} other errors` : ""}`)
+      .join("\n");
+  const runLines = (r: RunFigures) => `  ${r.seconds} s, ${r.documents_landed.toLocaleString("en-US")} documents landed (raw checked), ${r.documents_per_s.toLocaleString("en-US")} documents/s, peak RSS ${r.peak_rss_mb} MB
+  API calls ${r.api_calls} against ${r.api_calls_needed} needed: ${r.calls_vs_needed}   (target <= 1); ${r.rate_limited} answered 429
+${callLines(r)}`;
+  info(`
+Xero sync benchmark, ${invoices.toLocaleString("en-US")} sales invoices and ${creditNotes.toLocaleString("en-US")} credit notes from the sandbox, pages of ${PAGE_SIZE}:
+ with Xero's real limits (60 a minute, 5 at once):
+${runLines(real)}
+ with the sandbox's limits off (the client still keeps to 60 calls a minute):
+${runLines(open)}
+  documents/s against the 5,000 target: ${figures.limits_off.documents_per_s_vs_target}
+Written to ${path.relative(process.cwd(), out)}`);
+  return 0;
+}
