@@ -302,6 +302,9 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
     Items: { fields: ["ItemID", "Code", "Name", "Description", "IsSold", "IsPurchased", "UpdatedDateUTC"], paged: false, key: "Items" },
   };
 
+  let dataVersion = 0;
+  let lastList: { key: string; records: { [key: string]: unknown }[] } | undefined;
+
   app.get(`${API}/:entity`, async (request, reply) => {
     const { entity } = request.params as { entity: string };
     const spec = Object.entries(entities).find(([name]) => name.toLowerCase() === entity.toLowerCase());
@@ -318,43 +321,53 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
       const pageSize = Math.min(1000, Math.max(1, Number(query.pageSize ?? 100) || 100));
       const dp: 2 | 4 = query.unitdp === "4" ? 4 : 2;
       let records: { [key: string]: unknown }[];
-      if (name === "Invoices" || name === "CreditNotes") {
-        const kind = name === "Invoices" ? "invoice" : "credit_note";
-        records = data.documents.filter((doc) => doc.kind === kind).map((doc) => ({ ...renderDocument(doc, data, { withLines: page !== undefined, dp }), __seq: doc.seq, __updated: doc.updatedMs }));
-        if (query.Statuses) {
-          const statuses = new Set(query.Statuses.split(",").map((s) => s.trim().toUpperCase()));
-          records = records.filter((r) => statuses.has(String(r.Status)));
+      // The pages of one listing come from one filtered, ordered list, made again only when the query
+      // or the organisation changed: making it for every page made the sandbox the bottleneck of a large history.
+      const listKey = JSON.stringify([dataVersion, name, dp, { ...query, page: undefined, pageSize: undefined }, request.headers["if-modified-since"] ?? null]);
+      if (lastList?.key === listKey) records = lastList.records;
+      else {
+        if (name === "Invoices" || name === "CreditNotes") {
+          const kind = name === "Invoices" ? "invoice" : "credit_note";
+          // Filters and order read header fields only: lines are rendered for the answered page alone
+          // (rendering every document's lines on every page made the sandbox the bottleneck of a large history).
+          records = data.documents.filter((doc) => doc.kind === kind).map((doc) => ({ ...renderDocument(doc, data, { withLines: false, dp }), __seq: doc.seq, __updated: doc.updatedMs, __doc: doc }));
+          if (query.Statuses) {
+            const statuses = new Set(query.Statuses.split(",").map((s) => s.trim().toUpperCase()));
+            records = records.filter((r) => statuses.has(String(r.Status)));
+          }
+        } else if (name === "Contacts") {
+          records = data.contacts
+            .filter((c) => c.ContactStatus !== "ARCHIVED" || query.includeArchived === "true")
+            .map((c) => ({ ...renderContact(c), __seq: c.seq, __updated: c.updatedMs }));
+        } else {
+          records = data.items.map((item, i) => ({ ...renderItem(item), __seq: i, __updated: item.updatedMs }));
         }
-      } else if (name === "Contacts") {
-        records = data.contacts
-          .filter((c) => c.ContactStatus !== "ARCHIVED" || query.includeArchived === "true")
-          .map((c) => ({ ...renderContact(c), __seq: c.seq, __updated: c.updatedMs }));
-      } else {
-        records = data.items.map((item, i) => ({ ...renderItem(item), __seq: i, __updated: item.updatedMs }));
-      }
-      const since = request.headers["if-modified-since"];
-      if (typeof since === "string") {
-        const sinceMs = parseIfModifiedSince(since);
-        if (sinceMs === undefined) {
-          return send(request, reply, 400, xeroJson({ ErrorNumber: 10, Type: "ValidationException", Message: `If-Modified-Since '${since}' is not a date` }), "application/json; charset=utf-8", allowed.headers);
+        const since = request.headers["if-modified-since"];
+        if (typeof since === "string") {
+          const sinceMs = parseIfModifiedSince(since);
+          if (sinceMs === undefined) {
+            return send(request, reply, 400, xeroJson({ ErrorNumber: 10, Type: "ValidationException", Message: `If-Modified-Since '${since}' is not a date` }), "application/json; charset=utf-8", allowed.headers);
+          }
+          records = records.filter((r) => Math.floor((r.__updated as number) / 1000) * 1000 >= sinceMs);
         }
-        records = records.filter((r) => Math.floor((r.__updated as number) / 1000) * 1000 >= sinceMs);
-      }
-      if (query.where) {
-        try {
-          const predicate = parseWhere(query.where, new Set(fields), name.replace(/s$/, ""));
-          records = records.filter((r) => predicate((path) => readField(r, path)));
-        } catch (error) {
-          if (!(error instanceof QueryParseError)) throw error;
-          return send(request, reply, 400, xeroJson({ ErrorNumber: 16, Type: "QueryParseException", Message: error.message }), "application/json; charset=utf-8", allowed.headers);
+        if (query.where) {
+          try {
+            const predicate = parseWhere(query.where, new Set(fields), name.replace(/s$/, ""));
+            records = records.filter((r) => predicate((path) => readField(r, path)));
+          } catch (error) {
+            if (!(error instanceof QueryParseError)) throw error;
+            return send(request, reply, 400, xeroJson({ ErrorNumber: 16, Type: "QueryParseException", Message: error.message }), "application/json; charset=utf-8", allowed.headers);
+          }
         }
+        records.sort(orderBy(query.order, fields));
+        lastList = { key: listKey, records };
       }
-      records.sort(orderBy(query.order, fields));
       let pagination: { page: number; pageSize: number; pageCount: number; itemCount: number } | undefined;
       if (page !== undefined) {
         const itemCount = records.length;
         records = records.slice((page - 1) * pageSize, page * pageSize);
         pagination = { page, pageSize, pageCount: Math.ceil(itemCount / pageSize), itemCount };
+        records = records.map((r) => (r.__doc ? { ...renderDocument(r.__doc as SandboxDocument, data, { withLines: true, dp }), __seq: r.__seq, __updated: r.__updated } : r));
       }
       const id = randomUUID();
       const envelope = {
@@ -363,7 +376,7 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
         ProviderName: "salesdw sandbox",
         DateTimeUTC: formatDotnetDate(Date.now()),
         pagination: options.pagination ? pagination : undefined,
-        [key]: records.map(({ __seq, __updated, ...rest }) => rest),
+        [key]: records.map(({ __seq, __updated, __doc, ...rest }) => rest),
       };
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       return send(request, reply, 200, xeroJson(envelope as any), "application/json; charset=utf-8", { ...allowed.headers, "xero-correlation-id": id });
@@ -423,7 +436,10 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
     requests,
     events,
     fault: (fault) => faults.push({ ...fault, seen: 0, left: fault.times ?? 1 }),
-    change: (change) => applyChange(data, change),
+    change: (change) => {
+      dataVersion++;
+      return applyChange(data, change);
+    },
     expireAccessTokens: () => {
       for (const token of accessTokens.values()) token.expiresAt = Date.now() - 1;
     },
