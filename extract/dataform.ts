@@ -23,13 +23,14 @@ export interface DataformOutcome {
 }
 
 const dataformBin = path.join(projectRoot, "node_modules", "@dataform", "cli", "bundle.js");
+/** The Dataform CLI's command line for `args`: no telemetry, and a generous compile timeout (the default 30 s is too short on a busy 2-core machine). */
+export const dataformArgv = (args: string[]) => [dataformBin, ...args, "--track=false", "--timeout", "10m"];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 function runRaw(args: string[], onLine?: (line: string) => void): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    // A generous compile timeout: the default (30 s) is too short on a busy 2-core machine.
-    const child = spawn(process.execPath, [dataformBin, ...args, "--track=false", "--timeout", "10m"], {
+    const child = spawn(process.execPath, dataformArgv(args), {
       cwd: projectRoot,
       env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --no-warnings`.trim() },
       stdio: ["ignore", "pipe", "pipe"],

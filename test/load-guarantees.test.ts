@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../extract/config.ts";
-import { dataform } from "../extract/dataform.ts";
+import { dataform, dataformArgv } from "../extract/dataform.ts";
 import { writeKaramadMonth, type MonthTruth } from "../extract/samples/karamad.ts";
 import { startEmbedded, stopEmbedded } from "../extract/warehouse/embedded.ts";
 import { prepareRawLayer, writeDataformCredentials } from "../extract/warehouse/warehouse.ts";
@@ -134,7 +134,7 @@ describe("crashes", () => {
     }
     await prepareRawLayer(interrupted); // as salesdw does before every Dataform run
     const credentials = writeDataformCredentials(interrupted, path.join(dir, "killed-credentials.json"));
-    const run = spawn(process.execPath, [path.join(projectRoot, "node_modules/@dataform/cli/bundle.js"), "run", projectRoot, "--credentials", credentials, "--track=false"], {
+    const run = spawn(process.execPath, dataformArgv(["run", projectRoot, "--credentials", credentials]), {
       cwd: projectRoot,
       stdio: ["ignore", "pipe", "pipe"],
     });

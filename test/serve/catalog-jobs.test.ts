@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../extract/config.ts";
-import { dataform } from "../../extract/dataform.ts";
+import { dataform, dataformArgv } from "../../extract/dataform.ts";
 import { startIikoSandbox, type IikoSandbox } from "../../extract/sandbox/iiko/server.ts";
 import { buildServer } from "../../extract/serve/server.ts";
 import { freshDatabase, queryRows, runCli, runProcess } from "../support/warehouse.ts";
@@ -176,7 +176,7 @@ describe("the catalog", () => {
   let runFinished: string;
 
   beforeAll(async () => {
-    const compile = await runProcess(process.execPath, [path.join(projectRoot, "node_modules/@dataform/cli/bundle.js"), "compile", projectRoot, "--json", "--track=false", "--timeout", "10m"]);
+    const compile = await runProcess(process.execPath, dataformArgv(["compile", projectRoot, "--json"]));
     compiled = JSON.parse(compile.stdout.slice(compile.stdout.search(/^\{\s*$/m)));
     // A run log as `salesdw run` writes it: the models built (one failed), the checks (one failed).
     const [run] = await sql<{ finished: Date }>(
