@@ -6,7 +6,6 @@
  * and with SQL it runs itself.
  */
 import type { FastifyInstance } from "fastify";
-import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../extract/config.ts";
