@@ -125,7 +125,7 @@ async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number
   const progress = showProgress ? new Progress(batch.origin) : undefined;
   const rejectPrefix = `${loadId},${quoteField(contract.rawTable)},${quoteField(batch.origin)},`;
 
-  async function* lines(): AsyncGenerator<string> {
+  async function* lines(): AsyncGenerator<string | Buffer> {
     for await (const chunk of batch.chunks(loadId)) {
       if (chunk.kind === "rows") {
         counts.rows += chunk.rows;
