@@ -144,10 +144,15 @@ export class ByteChunk {
   }
 
   /** Appends source bytes [start, end). */
-  copy(source: Buffer, start: number, end: number): void {
-    this.room(end - start);
-    source.copy(this.bytes, this.length, start, end);
-    this.length += end - start;
+  copy(source: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.room(n);
+    const bytes = this.bytes;
+    let at = this.length;
+    // A field or a record is short: a plain loop beats Buffer#copy, which allocates a view per call.
+    if (n < 1024) for (let i = start; i < end; i++) bytes[at++] = source[i];
+    else bytes.set(source.subarray(start, end), at);
+    this.length += n;
   }
 
   /** Appends one byte. */
@@ -165,7 +170,15 @@ export class ByteChunk {
   /** Appends a non-negative integer in decimal. */
   number(value: number): void {
     this.room(16);
-    this.length += this.bytes.write(String(value), this.length, "latin1");
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = this.length + digits;
+    this.length = at;
+    let rest = value;
+    do {
+      this.bytes[--at] = 48 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
   }
 
   take(): Buffer {

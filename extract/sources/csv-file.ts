@@ -271,7 +271,7 @@ export async function* byteChunks(
   const scanner = new ByteCsvScanner(delimiter.charCodeAt(0));
   const out = new ByteChunk(CHUNK_CHARS + (CHUNK_CHARS >> 2));
   const delimiterByte = delimiter.charCodeAt(0);
-  const suffix = `${delimiter}${loadId}${delimiter}`;
+  const suffix = Buffer.from(`${delimiter}${loadId}${delimiter}`);
   const extra = mapping.unknownHeaders.length ? extraWriter(mapping, delimiter) : undefined;
   const notes: (RejectedRecord | RowNote)[] = [];
   let header = true;
@@ -293,7 +293,7 @@ export async function* byteChunks(
         if (line === undefined) continue;
         out.text(line);
       }
-      out.text(suffix);
+      out.copy(suffix, 0, suffix.length);
       out.number(record.line);
       out.byte(10);
       out.rows++;
@@ -334,6 +334,7 @@ function extraWriter(mapping: HeaderMapping, delimiter: string) {
   const anyKnown = mapping.fileColumns.some((column) => column !== null);
   const slowValue = (field: string) => csvJson(JSON.stringify(unquoteField(field)));
   const opening = Buffer.from(anyKnown ? `${delimiter}"` : '"');
+  const closing = Buffer.from('}"');
   return (out: ByteChunk, bytes: Buffer, recordStart: number, fieldEnds: Int32Array, delimiterByte: number) => {
     let start = recordStart;
     let knownWritten = false;
@@ -357,7 +358,7 @@ function extraWriter(mapping: HeaderMapping, delimiter: string) {
       }
       start = end + 1;
     }
-    out.text('}"');
+    out.copy(closing, 0, closing.length);
   };
 }
 
