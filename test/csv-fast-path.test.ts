@@ -127,7 +127,7 @@ describe("the byte path lands what the text path lands", () => {
     expect(landed).toEqual(await collect(viaText.chunks(3)));
     // And what that is, independently: 5 rows (one trimmed, one padded), 2 rejects.
     expect(landed.rows).toBe(5);
-    expect(landed.others.map((c) => (c.kind === "note" ? `${c.note}@${c.sourceRow}` : `${c.kind}@${c.sourceRow}`))).toEqual([
+    expect(landed.others.map((c) => (c.kind === "note" ? `${c.note}@${c.sourceRow}` : c.kind === "reject" ? `reject@${c.sourceRow}` : "rows"))).toEqual([
       "trimmed_row@3",
       "short_row@4",
       "reject@5",
