@@ -3,6 +3,7 @@
  * contract (after folding; csv-parse reads the header line), then streams the records to
  * COPY, turning every record COPY could not take into a reject that keeps its text and line.
  */
+import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseSync } from "csv-parse/sync";
@@ -11,6 +12,7 @@ import type { Contract } from "../contracts/contracts.ts";
 import { foldText } from "../contracts/fold.ts";
 import { decodeFile, iconvName, inspectFile, type FileInspection } from "./encoding.ts";
 import { CsvScanner, quoteField, unquoteField, type ScannedRecord } from "./csv-scan.ts";
+import { appendJsonValue, ByteChunk, ByteCsvScanner } from "./csv-bytes.ts";
 import { LoadRefused, type CopyChunk, type RejectedRecord, type RowNote, type SourceBatch } from "./source.ts";
 
 const DELIMITERS = [",", ";", "\t"] as const;
@@ -160,9 +162,10 @@ const CHUNK_CHARS = 1 << 20;
 /**
  * The file's data records as COPY lines. Records COPY can take go through as written, with
  * the load id and line number appended; when the file has columns the contract does not
- * know, those fields are cut out and appended as one JSON field for _extra.
+ * know, those fields are cut out and appended as one JSON field for _extra. UTF-8 files take
+ * the byte path (csv-bytes.ts); other encodings are decoded to text first.
  */
-async function* fileChunks(
+function fileChunks(
   file: string,
   inspection: FileInspection,
   delimiter: string,
@@ -170,8 +173,55 @@ async function* fileChunks(
   mapping: HeaderMapping,
   loadId: number,
 ): AsyncGenerator<CopyChunk | RejectedRecord | RowNote> {
-  const hasExtra = mapping.unknownHeaders.length > 0;
-  const scanner = new CsvScanner(delimiter, hasExtra);
+  const utf8 = inspection.encoding === "utf-8" || inspection.encoding === "utf-8-bom";
+  return utf8 && !inspection.mixedEncoding
+    ? byteChunks(readBytes(file, inspection), delimiter, headerWidth, mapping, loadId)
+    : textChunks(decodeFile(file, inspection), inspection.mixedEncoding, delimiter, headerWidth, mapping, loadId);
+}
+
+async function* readBytes(file: string, inspection: FileInspection): AsyncGenerator<Buffer> {
+  yield* createReadStream(file, { start: inspection.bomLength, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
+}
+
+/**
+ * What becomes of one data record, decided on its text: the COPY line (without the lineage
+ * suffix), or undefined when it is rejected; ragged rows and rejects leave a note in `notes`.
+ */
+function recordLine(
+  record: ScannedRecord,
+  mixedEncoding: boolean,
+  delimiter: string,
+  headerWidth: number,
+  mapping: HeaderMapping,
+  notes: (RejectedRecord | RowNote)[],
+): string | undefined {
+  let problem =
+    record.problem ?? (mixedEncoding && record.text.includes("\ufffd") ? "is not valid UTF-8 (the file mixes encodings)" : undefined);
+  if (!problem && record.fields !== headerWidth) {
+    const fitted = fitToHeader(record, headerWidth, delimiter);
+    if (fitted.kind === "reject") problem = fitted.reason;
+    else {
+      notes.push({ kind: "note", note: fitted.kind, sourceRow: String(record.line), detail: `line ${record.line} had ${record.fields} fields, the header ${headerWidth}` });
+      record = fitted.record;
+    }
+  }
+  if (problem) {
+    notes.push({ kind: "reject", sourceRow: String(record.line), raw: record.text.replace(/\0/g, "\u2400"), reason: `line ${record.line} ${problem}` });
+    return undefined;
+  }
+  return mapping.unknownHeaders.length ? withExtra(record, mapping, delimiter) : record.text;
+}
+
+/** The text path: decoded text, records split by CsvScanner, every record decided by recordLine. */
+export async function* textChunks(
+  pieces: AsyncIterable<string>,
+  mixedEncoding: boolean,
+  delimiter: string,
+  headerWidth: number,
+  mapping: HeaderMapping,
+  loadId: number,
+): AsyncGenerator<CopyChunk | RejectedRecord | RowNote> {
+  const scanner = new CsvScanner(delimiter, mapping.unknownHeaders.length > 0);
   const suffix = `${delimiter}${loadId}${delimiter}`;
   let header = true;
   let out = "";
@@ -179,32 +229,19 @@ async function* fileChunks(
   const notes: (RejectedRecord | RowNote)[] = [];
 
   const take = (records: ScannedRecord[]) => {
-    for (let record of records) {
+    for (const record of records) {
       if (header) {
         header = false;
         continue;
       }
-      let problem =
-        record.problem ??
-        (inspection.mixedEncoding && record.text.includes("\ufffd") ? "is not valid UTF-8 (the file mixes encodings)" : undefined);
-      if (!problem && record.fields !== headerWidth) {
-        const fitted = fitToHeader(record, headerWidth, delimiter);
-        if (fitted.kind === "reject") problem = fitted.reason;
-        else {
-          notes.push({ kind: "note", note: fitted.kind, sourceRow: String(record.line), detail: `line ${record.line} had ${record.fields} fields, the header ${headerWidth}` });
-          record = fitted.record;
-        }
-      }
-      if (problem) {
-        notes.push({ kind: "reject", sourceRow: String(record.line), raw: record.text.replace(/\0/g, "\u2400"), reason: `line ${record.line} ${problem}` });
-        continue;
-      }
-      out += (hasExtra ? withExtra(record, mapping, delimiter) : record.text) + suffix + record.line + "\n";
+      const line = recordLine(record, mixedEncoding, delimiter, headerWidth, mapping, notes);
+      if (line === undefined) continue;
+      out += line + suffix + record.line + "\n";
       rows++;
     }
   };
 
-  for await (const piece of decodeFile(file, inspection)) {
+  for await (const piece of pieces) {
     take(scanner.push(piece));
     yield* notes.splice(0);
     if (out.length >= CHUNK_CHARS) {
@@ -216,6 +253,113 @@ async function* fileChunks(
   take(scanner.end());
   yield* notes.splice(0);
   if (rows) yield { kind: "rows", text: out, rows };
+}
+
+/**
+ * The byte path for valid UTF-8: a well-formed record (as many fields as the header, nothing
+ * irregular) is copied as bytes, its unknown fields written as JSON straight from the bytes;
+ * any other record is decoded (with its own line terminator, so it reads exactly as on the
+ * text path) and decided by recordLine.
+ */
+export async function* byteChunks(
+  pieces: AsyncIterable<Buffer>,
+  delimiter: string,
+  headerWidth: number,
+  mapping: HeaderMapping,
+  loadId: number,
+): AsyncGenerator<CopyChunk | RejectedRecord | RowNote> {
+  const scanner = new ByteCsvScanner(delimiter.charCodeAt(0));
+  const out = new ByteChunk(CHUNK_CHARS + (CHUNK_CHARS >> 2));
+  const delimiterByte = delimiter.charCodeAt(0);
+  const suffix = Buffer.from(`${delimiter}${loadId}${delimiter}`);
+  const extra = mapping.unknownHeaders.length ? extraWriter(mapping, delimiter) : undefined;
+  const notes: (RejectedRecord | RowNote)[] = [];
+  let header = true;
+
+  const take = () => {
+    for (let record = scanner.next(); record; record = scanner.next()) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      const bytes = scanner.buffer;
+      if (!record.irregular && record.fields === headerWidth) {
+        if (extra) extra(out, bytes, record.start, scanner.fieldEnds, delimiterByte);
+        else out.copy(bytes, record.start, record.end);
+      } else {
+        const textScanner = new CsvScanner(delimiter, true);
+        const [scanned] = [...textScanner.push(bytes.toString("utf8", record.start, record.next)), ...textScanner.end()];
+        const line = recordLine({ ...scanned, line: record.line }, false, delimiter, headerWidth, mapping, notes);
+        if (line === undefined) continue;
+        out.text(line);
+      }
+      out.copy(suffix, 0, suffix.length);
+      out.number(record.line);
+      out.byte(10);
+      out.rows++;
+    }
+  };
+
+  for await (const piece of pieces) {
+    scanner.push(piece);
+    take();
+    yield* notes.splice(0);
+    if (out.length >= CHUNK_CHARS) {
+      const rows = out.rows;
+      yield { kind: "rows", text: out.take(), rows };
+    }
+  }
+  scanner.end();
+  take();
+  yield* notes.splice(0);
+  if (out.rows) {
+    const rows = out.rows;
+    yield { kind: "rows", text: out.take(), rows };
+  }
+}
+
+/**
+ * Writes a well-formed record with its unknown fields cut out and appended as one quoted
+ * JSON field, as withExtra does, without building strings (the JSON keys are prepared once).
+ */
+function extraWriter(mapping: HeaderMapping, delimiter: string) {
+  const csvJson = (value: string) => value.replace(/"/g, '""');
+  let first = true;
+  const keys = mapping.extraKeys.map((key) => {
+    if (key === null) return null;
+    const prefix = Buffer.from(csvJson(`${first ? "{" : ","}${JSON.stringify(key)}:`));
+    first = false;
+    return prefix;
+  });
+  const anyKnown = mapping.fileColumns.some((column) => column !== null);
+  const slowValue = (field: string) => csvJson(JSON.stringify(unquoteField(field)));
+  const opening = Buffer.from(anyKnown ? `${delimiter}"` : '"');
+  const closing = Buffer.from('}"');
+  return (out: ByteChunk, bytes: Buffer, recordStart: number, fieldEnds: Int32Array, delimiterByte: number) => {
+    let start = recordStart;
+    let knownWritten = false;
+    for (let index = 0; index < keys.length; index++) {
+      const end = fieldEnds[index];
+      if (keys[index] === null) {
+        if (knownWritten) out.byte(delimiterByte);
+        out.copy(bytes, start, end);
+        knownWritten = true;
+      }
+      start = end + 1;
+    }
+    out.copy(opening, 0, opening.length);
+    start = recordStart;
+    for (let index = 0; index < keys.length; index++) {
+      const end = fieldEnds[index];
+      const key = keys[index];
+      if (key !== null) {
+        out.copy(key, 0, key.length);
+        appendJsonValue(out, bytes, start, end, slowValue);
+      }
+      start = end + 1;
+    }
+    out.copy(closing, 0, closing.length);
+  };
 }
 
 /**

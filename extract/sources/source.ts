@@ -37,7 +37,8 @@ export interface RowNote {
 /** Complete CSV lines for COPY; each ends with `<delimiter><load id><delimiter><source row>\n`. */
 export interface CopyChunk {
   kind: "rows";
-  text: string;
+  /** UTF-8 bytes (the file byte path) or text. */
+  text: string | Buffer;
   rows: number;
 }
 
