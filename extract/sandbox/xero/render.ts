@@ -150,6 +150,40 @@ export function renderItem(item: SandboxItem): { [key: string]: Json | undefined
   };
 }
 
+/** GET /Organisation's one organisation, with the fields Xero sends (BaseCurrency is what the warehouse reads). */
+export function renderOrganisation(data: SandboxData): { [key: string]: Json | undefined } {
+  const country = data.baseCurrency === "NZD" ? "NZ" : data.baseCurrency === "AUD" ? "AU" : data.baseCurrency.slice(0, 2);
+  return {
+    APIKey: "",
+    Name: data.tenantName,
+    LegalName: data.tenantName,
+    PaysTax: true,
+    Version: country,
+    OrganisationType: "COMPANY",
+    BaseCurrency: data.baseCurrency,
+    CountryCode: country,
+    IsDemoCompany: false,
+    OrganisationStatus: "ACTIVE",
+    FinancialYearEndDay: 31,
+    FinancialYearEndMonth: 3,
+    SalesTaxBasis: "INVOICE",
+    SalesTaxPeriod: "TWOMONTHS",
+    DefaultSalesTax: "Tax Exclusive",
+    DefaultPurchasesTax: "Tax Exclusive",
+    CreatedDateUTC: formatDotnetDate(Date.UTC(2024, 5, 1, 9)),
+    OrganisationEntityType: "COMPANY",
+    Timezone: "NEWZEALANDSTANDARDTIME",
+    ShortCode: "!sbx01",
+    OrganisationID: data.tenantId,
+    Edition: "BUSINESS",
+    Class: "STANDARD",
+    Addresses: [],
+    Phones: [],
+    ExternalLinks: [],
+    PaymentTerms: {},
+  };
+}
+
 /** Reads a rendered record's field for `where`: money as a number, .NET dates as milliseconds. */
 export function readField(record: unknown, path: string[]): string | number | boolean | null | undefined {
   let value: unknown = record;
