@@ -10,9 +10,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../extract/config.ts";
-import { lineNetCents, type SandboxDocument } from "../../extract/sandbox/xero/data.ts";
+import { generateOrganisation, lineNetCents, type SandboxDocument } from "../../extract/sandbox/xero/data.ts";
 import { startXeroSandbox, type XeroSandbox, type XeroSandboxOptions } from "../../extract/sandbox/xero/server.ts";
 import { safeCursor } from "../../extract/sources/xero/sync.ts";
+import { parseEveryToken, parseJsonKeepingNumbers } from "../../extract/sources/xero/json.ts";
+import { Decimal, renderDocument, xeroJson } from "../../extract/sandbox/xero/render.ts";
 import { dataform } from "../../extract/dataform.ts";
 import { cliPath, freshDatabase, queryRows, type CliResult } from "../support/warehouse.ts";
 
@@ -106,6 +108,23 @@ async function untilNoClientSessions(url: string): Promise<void> {
   }
   throw new Error("client sessions did not go away");
 }
+
+describe("Xero's JSON with exact numbers", () => {
+  it("keeps every number's text, leaves text in strings alone, and takes the exact token-by-token way when a number is not a plain key's value", () => {
+    const text = '{\r\n  "SubTotal": 40.00,\r\n  "Rate":-0.500,"Big": 12345678901234567890.10, "E": 1.0E+2,\r\n' +
+      '  "Description": "He said \\"Qty\\": 12, \\"Price\\":7.50 \\\\", "Nested": {"LineItems": [{"Quantity": 3.0000}]}, "Id": "12"\r\n}';
+    const expected = { SubTotal: "40.00", Rate: "-0.500", Big: "12345678901234567890.10", E: "1.0E+2", Description: 'He said "Qty": 12, "Price":7.50 \\', Nested: { LineItems: [{ Quantity: "3.0000" }] }, Id: "12" };
+    expect(parseJsonKeepingNumbers(text)).toEqual(expected);
+    expect(parseEveryToken(text)).toEqual(expected);
+    // Numbers in an array, or under a key with a space: still their exact text.
+    expect(parseJsonKeepingNumbers('{"Rates": [1.10, 2.00], "A Key": 5.50, "B": 1.00}')).toEqual({ Rates: ["1.10", "2.00"], "A Key": "5.50", B: "1.00" });
+    // A page as the sandbox writes it reads the same both ways.
+    const data = generateOrganisation({ invoices: 30 });
+    const page = xeroJson({ Invoices: data.documents.map((d) => renderDocument(d, data, { withLines: true, dp: 4 })), Total: new Decimal("-0.10") } as never);
+    expect(parseJsonKeepingNumbers(page)).toEqual(parseEveryToken(page));
+    expect(JSON.stringify(parseJsonKeepingNumbers(page))).toContain('"Total":"-0.10"');
+  });
+});
 
 describe("the sandbox behaves like Xero", () => {
   it("rotates refresh tokens with a grace period, pages, filters, and answers like Xero", async () => {
