@@ -13,6 +13,7 @@ import { projectRoot } from "../../extract/config.ts";
 import { generateOrganisation, lineNetCents, type SandboxDocument } from "../../extract/sandbox/xero/data.ts";
 import { startXeroSandbox, type XeroSandbox, type XeroSandboxOptions } from "../../extract/sandbox/xero/server.ts";
 import { safeCursor } from "../../extract/sources/xero/sync.ts";
+import { paged, TokenBucket } from "../../extract/sources/http.ts";
 import { parseEveryToken, parseJsonKeepingNumbers } from "../../extract/sources/xero/json.ts";
 import { Decimal, renderDocument, xeroJson } from "../../extract/sandbox/xero/render.ts";
 import { dataform } from "../../extract/dataform.ts";
@@ -123,6 +124,42 @@ describe("Xero's JSON with exact numbers", () => {
     const page = xeroJson({ Invoices: data.documents.map((d) => renderDocument(d, data, { withLines: true, dp: 4 })), Total: new Decimal("-0.10") } as never);
     expect(parseJsonKeepingNumbers(page)).toEqual(parseEveryToken(page));
     expect(JSON.stringify(parseJsonKeepingNumbers(page))).toContain('"Total":"-0.10"');
+  });
+});
+
+describe("the client's pace", () => {
+  it("keeps to 60 calls a minute unless Xero's X-MinLimit-Remaining allows more, and never more", async () => {
+    let now = 0;
+    const bucket = new TokenBucket(60, () => now, async (ms) => void (now += ms));
+    for (let i = 0; i < 60; i++) await bucket.take();
+    expect(bucket.delayMs()).toBeGreaterThan(0);
+    bucket.allow(500); // the server says 500 more calls fit this minute
+    expect(bucket.delayMs()).toBe(0);
+    for (let i = 0; i < 500; i++) await bucket.take();
+    expect(now).toBe(0);
+    bucket.allow(0); // and now none: back to the bucket's own pace
+    await bucket.take();
+    expect(now).toBe(1000);
+  });
+
+  it("requests pages ahead only up to the page count the server gave; without one, a page at a time until a short page", async () => {
+    const calls: number[] = [];
+    const pageOf = (page: number, count: number | undefined, total: number) => {
+      calls.push(page);
+      const items = Array.from({ length: Math.max(0, Math.min(10, total - (page - 1) * 10)) }, (_, i) => (page - 1) * 10 + i);
+      return Promise.resolve(count === undefined ? items : { items, pageCount: count });
+    };
+    const read = async (count: number | undefined, total: number) => {
+      calls.length = 0;
+      const seen: number[] = [];
+      for await (const { items } of paged((p) => pageOf(p, count, total), { pageSize: 10, ahead: 4 })) seen.push(...items);
+      expect(seen).toEqual(Array.from({ length: total }, (_, i) => i));
+      return [...calls].sort((a, b) => a - b);
+    };
+    expect(await read(5, 45)).toEqual([1, 2, 3, 4, 5]);
+    expect(await read(4, 40)).toEqual([1, 2, 3, 4]);
+    expect(await read(undefined, 40)).toEqual([1, 2, 3, 4, 5]); // the empty fifth page says it ended
+    expect(await read(undefined, 35)).toEqual([1, 2, 3, 4]);
   });
 });
 

@@ -16,7 +16,7 @@ import { redact } from "../../log.ts";
 import { paged } from "../http.ts";
 import { spoolRecords } from "../records.ts";
 import type { LandedRecord, RejectedRecord } from "../source.ts";
-import { XeroApi } from "./api.ts";
+import { MAX_CONCURRENT, XeroApi } from "./api.ts";
 import { parseDotnetDate } from "./json.ts";
 import { rowMapper } from "./rows.ts";
 import { readXeroSettings } from "./settings.ts";
@@ -200,15 +200,18 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
   }
 
   async function* records(): AsyncGenerator<LandedRecord | RejectedRecord> {
-    let answeredMs: number | undefined;
+    // Each page's own answer time (pages are requested ahead, so they are answered out of turn).
+    const answered = new Map<number, number | undefined>();
     const pageSource = async (page: number) => {
       const result = await fetchPage(page);
-      answeredMs = result.answeredMs;
+      answered.set(page, result.answeredMs);
       return result;
     };
-    const all = paged(pageSource, { pageSize: entity.paged ? options.pageSize : Number.POSITIVE_INFINITY });
-    for await (const { items } of all) {
-      const seen: PageSeen = { answeredMs };
+    // The next pages are fetched while this one lands (Xero allows 5 calls at once).
+    const all = paged(pageSource, { pageSize: entity.paged ? options.pageSize : Number.POSITIVE_INFINITY, ahead: entity.paged ? MAX_CONCURRENT - 1 : 0 });
+    for await (const { page, items } of all) {
+      const seen: PageSeen = { answeredMs: answered.get(page) };
+      answered.delete(page);
       run.pages.push(seen);
       const started = run.pages[0].answeredMs;
       details.fetched += items.length;
