@@ -84,7 +84,7 @@ async function setup(options: XeroSandboxOptions = {}): Promise<Setup> {
 }
 
 /** What one sync reads, in order: each its own load. */
-const ENDPOINTS = ["Contacts", "Items", "Invoices", "CreditNotes"];
+const ENDPOINTS = ["Organisation", "Contacts", "Items", "Invoices", "CreditNotes"];
 
 const sales = (sandbox: XeroSandbox, type: "ACCREC" | "ACCRECCREDIT") => sandbox.data.documents.filter((d) => d.Type === type);
 const rowsOf = (docs: SandboxDocument[]) => docs.reduce((n, d) => n + Math.max(1, d.lines.length), 0);
