@@ -5042,5 +5042,70 @@ module.exports = {
         "description": "When the item last changed."
       }
     ]
+  },
+  "xero__organisation": {
+    "source": "xero",
+    "entity": "organisation",
+    "raw_table": "xero__organisation",
+    "description": "The Xero organisation (tenant) synced: its name, country and base currency, one row per load that changed it.\n",
+    "key": [
+      "organisation_id"
+    ],
+    "columns": [
+      {
+        "name": "organisation_id",
+        "type": "uuid",
+        "required": true,
+        "description": "Xero's id of the organisation (the tenant id the sync sends as xero-tenant-id)."
+      },
+      {
+        "name": "name",
+        "type": "text",
+        "required": false,
+        "description": "Display name of the organisation."
+      },
+      {
+        "name": "legal_name",
+        "type": "text",
+        "required": false,
+        "description": "Legal name."
+      },
+      {
+        "name": "base_currency",
+        "type": "text",
+        "required": true,
+        "description": "The organisation's base currency (ISO 4217, e.g. NZD); Xero's CurrencyRate is units of a document's currency per unit of it."
+      },
+      {
+        "name": "country_code",
+        "type": "text",
+        "required": false,
+        "description": "Country of the organisation (ISO 3166 alpha-2)."
+      },
+      {
+        "name": "organisation_status",
+        "type": "text",
+        "required": false,
+        "description": "ACTIVE, or another status Xero gives."
+      },
+      {
+        "name": "timezone",
+        "type": "text",
+        "required": false,
+        "description": "Xero's time zone name of the organisation."
+      },
+      {
+        "name": "short_code",
+        "type": "text",
+        "required": false,
+        "description": "Xero's short code of the organisation (used in deep links)."
+      },
+      {
+        "name": "created_date_utc",
+        "type": "dotnet_date",
+        "required": false,
+        "description": "When the organisation was created in Xero."
+      }
+    ]
   }
 };

@@ -26,6 +26,12 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** A 429 asking to wait longer than this fails at once (a daily limit is not worth waiting for). */
   maxRetryAfterMs?: number;
+  /**
+   * A response header in which the server says how many more calls its current minute allows
+   * (Xero: `X-MinLimit-Remaining`). When it allows more than the per-minute bucket holds, the
+   * client may use them: the server, not a guess, sets the pace (calls in flight are kept aside).
+   */
+  remainingHeader?: string;
   /** Called before each wait for a retry; defaults to a line on stderr. */
   onRetry?: (event: RetryEvent) => void;
 }
@@ -129,7 +135,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       request.signal?.throwIfAborted();
       const outcome = await slots.run(async () => {
         if (bucket) await bucket.take();
-        return attemptOnce(url, { method, headers, body }, expect, settings.timeoutMs, request.signal);
+        const result = await attemptOnce(url, { method, headers, body }, expect, settings.timeoutMs, request.signal);
+        const remaining = settings.remainingHeader ? result.headers?.get(settings.remainingHeader) : undefined;
+        if (bucket && remaining && /^\d+$/.test(remaining.trim())) bucket.allow(Number(remaining) - (settings.maxConcurrent - 1));
+        return result;
       });
       const prefix = `${settings.name}: ${endpoint}`;
       if (outcome.kind === "ok") {
@@ -353,6 +362,12 @@ export class TokenBucket {
     return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
   }
 
+  /** The server says this many more calls fit now: never fewer tokens than that (more than perMinute when it allows more). */
+  allow(calls: number): void {
+    this.refill();
+    if (calls > this.tokens) this.tokens = calls;
+  }
+
   /** Takes a token, waiting for one if needed; callers are served in order. */
   take(): Promise<void> {
     const turn = this.queue.then(async () => {
@@ -365,7 +380,8 @@ export class TokenBucket {
 
   private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+    // Tokens the server allowed beyond the bucket (allow) are kept, not cut back to perMinute.
+    if (this.tokens < this.perMinute) this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
     this.last = now;
   }
 }
@@ -375,6 +391,12 @@ export interface PagedOptions {
   pageSize: number;
   /** Stops a server that ignores the page parameter from looping forever. */
   maxPages?: number;
+  /**
+   * Pages to request ahead while the caller handles the current one, once the server has said how
+   * many there are (a page count): never a page past that count, so no call is spent on guesses.
+   * The HTTP client's concurrency limit still holds. Default 0: one page at a time.
+   */
+  ahead?: number;
 }
 
 export interface Page<T> {
@@ -385,17 +407,33 @@ export interface Page<T> {
 
 /**
  * Pages from 1 until a short or empty page (or the page count the server gave), yielding each
- * page's items with its number.
+ * page's items with its number, in order (pages requested ahead are handed out in order too).
  */
 export async function* paged<T>(
   fetchPage: (page: number) => Promise<T[] | Page<T>>,
   options: PagedOptions,
 ): AsyncGenerator<{ page: number; items: T[] }> {
   const maxPages = options.maxPages ?? 100_000;
+  const ahead = options.ahead ?? 0;
+  const requested = new Map<number, Promise<T[] | Page<T>>>();
+  const request = (page: number) => {
+    if (requested.has(page)) return;
+    const answer = fetchPage(page);
+    // A page requested ahead may fail after the run stopped for another reason: that is not unhandled.
+    answer.catch(() => undefined);
+    requested.set(page, answer);
+  };
+  let pageCount: number | undefined;
   for (let page = 1; ; page++) {
     if (page > maxPages) throw new Error(`more than ${maxPages} pages: the server seems to ignore the page parameter.`);
-    const result = await fetchPage(page);
-    const { items, pageCount } = Array.isArray(result) ? { items: result, pageCount: undefined } : result;
+    request(page);
+    const result = await requested.get(page)!;
+    requested.delete(page);
+    const { items, pageCount: count } = Array.isArray(result) ? { items: result, pageCount: undefined } : result;
+    pageCount = count;
+    if (pageCount !== undefined && items.length >= options.pageSize) {
+      for (let next = page + 1; next <= Math.min(pageCount, page + ahead, maxPages); next++) request(next);
+    }
     if (items.length) yield { page, items };
     if (items.length < options.pageSize) return;
     if (pageCount !== undefined && page >= pageCount) return;

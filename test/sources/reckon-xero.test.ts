@@ -16,7 +16,7 @@ import { startXeroSandbox, type XeroSandbox } from "../../extract/sandbox/xero/s
 import { reckonRows, writeReckonFile, writeReckonSample, type ReckonCustomer, type ReckonSample } from "../../extract/samples/reckon.ts";
 import { freshDatabase, queryRows, runCli } from "../support/warehouse.ts";
 
-const DATAFORM_RUN_MS = 300_000;
+const DATAFORM_RUN_MS = 600_000; // a full dataform run on a busy shared 2-core machine
 const BASE = "NZD";
 
 let url: string;

@@ -10,9 +10,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../extract/config.ts";
-import { lineNetCents, type SandboxDocument } from "../../extract/sandbox/xero/data.ts";
+import { generateOrganisation, lineNetCents, type SandboxDocument } from "../../extract/sandbox/xero/data.ts";
 import { startXeroSandbox, type XeroSandbox, type XeroSandboxOptions } from "../../extract/sandbox/xero/server.ts";
 import { safeCursor } from "../../extract/sources/xero/sync.ts";
+import { paged, TokenBucket } from "../../extract/sources/http.ts";
+import { parseEveryToken, parseJsonKeepingNumbers } from "../../extract/sources/xero/json.ts";
+import { Decimal, renderDocument, xeroJson } from "../../extract/sandbox/xero/render.ts";
 import { dataform } from "../../extract/dataform.ts";
 import { cliPath, freshDatabase, queryRows, type CliResult } from "../support/warehouse.ts";
 
@@ -80,6 +83,9 @@ async function setup(options: XeroSandboxOptions = {}): Promise<Setup> {
   return { sandbox, url, dir, env, start, run: (args, extraEnv) => start(args, extraEnv).done };
 }
 
+/** What one sync reads, in order: each its own load. */
+const ENDPOINTS = ["Organisation", "Contacts", "Items", "Invoices", "CreditNotes"];
+
 const sales = (sandbox: XeroSandbox, type: "ACCREC" | "ACCRECCREDIT") => sandbox.data.documents.filter((d) => d.Type === type);
 const rowsOf = (docs: SandboxDocument[]) => docs.reduce((n, d) => n + Math.max(1, d.lines.length), 0);
 const apiCalls = (sandbox: XeroSandbox, endpoint: string) => sandbox.requests.filter((r) => r.path === `/api.xro/2.0/${endpoint}`);
@@ -103,6 +109,59 @@ async function untilNoClientSessions(url: string): Promise<void> {
   }
   throw new Error("client sessions did not go away");
 }
+
+describe("Xero's JSON with exact numbers", () => {
+  it("keeps every number's text, leaves text in strings alone, and takes the exact token-by-token way when a number is not a plain key's value", () => {
+    const text = '{\r\n  "SubTotal": 40.00,\r\n  "Rate":-0.500,"Big": 12345678901234567890.10, "E": 1.0E+2,\r\n' +
+      '  "Description": "He said \\"Qty\\": 12, \\"Price\\":7.50 \\\\", "Nested": {"LineItems": [{"Quantity": 3.0000}]}, "Id": "12"\r\n}';
+    const expected = { SubTotal: "40.00", Rate: "-0.500", Big: "12345678901234567890.10", E: "1.0E+2", Description: 'He said "Qty": 12, "Price":7.50 \\', Nested: { LineItems: [{ Quantity: "3.0000" }] }, Id: "12" };
+    expect(parseJsonKeepingNumbers(text)).toEqual(expected);
+    expect(parseEveryToken(text)).toEqual(expected);
+    // Numbers in an array, or under a key with a space: still their exact text.
+    expect(parseJsonKeepingNumbers('{"Rates": [1.10, 2.00], "A Key": 5.50, "B": 1.00}')).toEqual({ Rates: ["1.10", "2.00"], "A Key": "5.50", B: "1.00" });
+    // A page as the sandbox writes it reads the same both ways.
+    const data = generateOrganisation({ invoices: 30 });
+    const page = xeroJson({ Invoices: data.documents.map((d) => renderDocument(d, data, { withLines: true, dp: 4 })), Total: new Decimal("-0.10") } as never);
+    expect(parseJsonKeepingNumbers(page)).toEqual(parseEveryToken(page));
+    expect(JSON.stringify(parseJsonKeepingNumbers(page))).toContain('"Total":"-0.10"');
+  });
+});
+
+describe("the client's pace", () => {
+  it("keeps to 60 calls a minute unless Xero's X-MinLimit-Remaining allows more, and never more", async () => {
+    let now = 0;
+    const bucket = new TokenBucket(60, () => now, async (ms) => void (now += ms));
+    for (let i = 0; i < 60; i++) await bucket.take();
+    expect(bucket.delayMs()).toBeGreaterThan(0);
+    bucket.allow(500); // the server says 500 more calls fit this minute
+    expect(bucket.delayMs()).toBe(0);
+    for (let i = 0; i < 500; i++) await bucket.take();
+    expect(now).toBe(0);
+    bucket.allow(0); // and now none: back to the bucket's own pace
+    await bucket.take();
+    expect(now).toBe(1000);
+  });
+
+  it("requests pages ahead only up to the page count the server gave; without one, a page at a time until a short page", async () => {
+    const calls: number[] = [];
+    const pageOf = (page: number, count: number | undefined, total: number) => {
+      calls.push(page);
+      const items = Array.from({ length: Math.max(0, Math.min(10, total - (page - 1) * 10)) }, (_, i) => (page - 1) * 10 + i);
+      return Promise.resolve(count === undefined ? items : { items, pageCount: count });
+    };
+    const read = async (count: number | undefined, total: number) => {
+      calls.length = 0;
+      const seen: number[] = [];
+      for await (const { items } of paged((p) => pageOf(p, count, total), { pageSize: 10, ahead: 4 })) seen.push(...items);
+      expect(seen).toEqual(Array.from({ length: total }, (_, i) => i));
+      return [...calls].sort((a, b) => a - b);
+    };
+    expect(await read(5, 45)).toEqual([1, 2, 3, 4, 5]);
+    expect(await read(4, 40)).toEqual([1, 2, 3, 4]);
+    expect(await read(undefined, 40)).toEqual([1, 2, 3, 4, 5]); // the empty fifth page says it ended
+    expect(await read(undefined, 35)).toEqual([1, 2, 3, 4]);
+  });
+});
 
 describe("the sandbox behaves like Xero", () => {
   it("rotates refresh tokens with a grace period, pages, filters, and answers like Xero", async () => {
@@ -249,10 +308,17 @@ describe("extract xero", { timeout: 600_000 }, () => {
     expect(firstCursors.invoices).toBe(new Date(maxUpdated).toISOString());
 
     s.sandbox.requests.length = 0;
+    const [{ last }] = await queryRows<{ last: number }>(s.url, "select max(load_id)::int as last from raw._loads");
     const again = await s.run();
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/xero:\/Invoices: nothing new since/);
     expect(again.stdout).toContain("0 loaded");
+    // Nothing new still leaves its trace in the ledger (what mart.etl_run_log shows): a 0-row load per endpoint, saying so.
+    const traces = await queryRows<{ file_name: string; status: string; rows_loaded: number; message: string }>(
+      s.url, "select file_name, status, rows_loaded::int as rows_loaded, message from raw._loads where load_id > $1 order by load_id", [last]);
+    expect(traces.map((t) => [t.file_name, t.status, t.rows_loaded])).toEqual(
+      ENDPOINTS.map((e) => [`xero:/${e}`, "loaded", 0]));
+    for (const t of traces) expect(t.message).toMatch(/nothing new/);
     const call = apiCalls(s.sandbox, "Invoices")[0];
     expect(call.ifModifiedSince).toBe(new Date(Math.floor((maxUpdated - 5 * 60_000) / 1000) * 1000).toISOString().slice(0, 19));
     expect(await count(s.url, "xero__invoice_line")).toBe(before.invoices);
@@ -486,11 +552,16 @@ describe("extract xero", { timeout: 600_000 }, () => {
     const [inclusiveRow] = await queryRows<{ net: string; tax: string }>(s.url, "select sum(net_amount)::text as net, sum(tax_amount)::text as tax from canonical.sales_line where document_id = $1", [inclusive.id]);
     expect(inclusiveRow.net).toBe(money(inclusive.lines.reduce((n, l) => n + l.lineCents - l.taxCents, 0)));
 
-    // A run with nothing new changes nothing.
+    // A run with nothing new changes nothing, and says so in mart.etl_run_log (a plain extract, no salesdw run).
     const before = await queryRows(s.url, "select sales_line_key, net_amount::text, _load_id from canonical.sales_line order by 1");
+    const [{ last }] = await queryRows<{ last: number }>(s.url, "select max(load_id)::int as last from raw._loads");
     expect((await s.run()).code).toBe(0);
     await buildAndCompare(s);
     expect(await queryRows(s.url, "select sales_line_key, net_amount::text, _load_id from canonical.sales_line order by 1")).toEqual(before);
+    const logged = await queryRows<{ name: string; status: string; rows_loaded: number; new_rows: boolean; file_name: string; message: string }>(s.url,
+      "select name, status, rows_loaded::int as rows_loaded, file_name, message from mart.etl_run_log where step = 'load' and load_id > $1 order by load_id", [last]);
+    expect(logged.map((l) => [l.name, l.file_name, l.status, l.rows_loaded])).toEqual(ENDPOINTS.map((e) => ["xero", `xero:/${e}`, "loaded", 0]));
+    for (const l of logged) expect(l.message).toMatch(/nothing new/);
   }, 1_200_000); // three dataform runs on a shared 2-core machine
 
   it("never prints or stores a secret: client secret, refresh and access tokens", async () => {
@@ -509,6 +580,57 @@ describe("extract xero", { timeout: 600_000 }, () => {
       ).catch(() => [{ text: "" }]);
       for (const secret of secrets) expect(dump.text).not.toContain(secret);
     }
+  });
+});
+
+describe("the organisation's base currency", { timeout: 900_000 }, () => {
+  const build = async (url: string) => {
+    const run = await dataform("run", url, ["--actions", "canonical.xero_line_base_amount", "--actions", "dq.xero_document_checks", "--include-deps"]);
+    expect(run.failedActions, run.output).toEqual([]);
+    expect(run.code, run.output).toBe(0);
+  };
+  const organisation = (url: string) => queryRows(url, "select base_currency, base_currency_from from canonical.xero_organisation");
+
+  it("is the one GET /Organisation gives (an AUD organisation), with xero_base_currency only until an organisation was synced", async () => {
+    const s = await setup({ invoices: 40, creditNotes: 5, baseCurrency: "AUD" });
+    // New Zealand customers of an Australian organisation: Xero's rate is NZD per AUD; one without a usable rate.
+    const nzd = s.sandbox.change({ action: "add-invoice", currencyCode: "NZD", currencyRate: "1.085000", lines: 3 })!;
+    const nzdNoRate = s.sandbox.change({ action: "add-invoice", currencyCode: "NZD", currencyRate: "0.000000", lines: 1 })!;
+
+    // Before the organisation is synced, the models fall back to the variable (dataform.json: NZD).
+    expect((await s.run(["--entities", "contacts,items,invoices,credit_notes"])).code).toBe(0);
+    await build(s.url);
+    expect(await organisation(s.url)).toEqual([{ base_currency: "NZD", base_currency_from: "xero_base_currency variable" }]);
+
+    s.sandbox.requests.length = 0;
+    const synced = await s.run();
+    expect(synced.code).toBe(0);
+    expect(apiCalls(s.sandbox, "Organisation")).toHaveLength(1);
+    expect(await queryRows(s.url, "select organisation_id, base_currency from raw.xero__organisation")).toEqual([{ organisation_id: s.sandbox.data.tenantId, base_currency: "AUD" }]);
+    await build(s.url);
+    expect(await organisation(s.url)).toEqual([{ base_currency: "AUD", base_currency_from: "Organisation" }]);
+
+    // Every revenue line in AUD: AUD documents as they are, NZD ones divided by their rate (to the cent, half away from zero), none without a rate.
+    const expected = new Map<string, string | null>();
+    for (const d of s.sandbox.data.documents.filter((d) => (d.Type === "ACCREC" || d.Type === "ACCRECCREDIT") && (d.Status === "AUTHORISED" || d.Status === "PAID"))) {
+      const sign = d.Type === "ACCRECCREDIT" ? -1 : 1;
+      for (const [i, line] of d.lines.entries()) {
+        const net = sign * lineNetCents(d, line);
+        const rate = Number(d.CurrencyRate);
+        const base = d.CurrencyCode === "AUD" ? net : rate > 0 ? Math.sign(net) * Math.round(Math.abs(net) / rate) : null;
+        expected.set(`${d.id}|${i + 1}`, base === null ? null : money(base));
+      }
+    }
+    expect([...expected.keys()].filter((k) => k.startsWith(nzd.id))).toHaveLength(3);
+    const rows = await queryRows<{ k: string; base: string | null; base_currency: string }>(s.url, `
+      select r.document_id || '|' || r.line_number as k, b.net_amount_base::numeric(14,2)::text as base, b.base_currency
+      from canonical.xero_revenue_line r join canonical.xero_line_base_amount b using (sales_line_key)`);
+    expect(new Set(rows.map((r) => r.base_currency))).toEqual(new Set(["AUD"]));
+    expect(new Map(rows.map((r) => [r.k, r.base]))).toEqual(expected);
+    const findings = await queryRows<{ record_key: string; detail: string }>(s.url, "select record_key, detail from dq.xero_document_checks where check_name = 'xero_document_without_base_amount'");
+    expect(findings).toHaveLength(1);
+    expect(findings[0].record_key).toContain(nzdNoRate.id);
+    expect(findings[0].detail).toContain("no rate to the base currency AUD");
   });
 });
 

@@ -14,7 +14,7 @@ export type Change =
       number?: string;
       lines?: number;
       amountTypes?: "Exclusive" | "Inclusive" | "NoTax";
-      /** A foreign-currency invoice: its CurrencyCode and CurrencyRate (units of it per NZD; "0.000000" for a rate Xero lacks). */
+      /** A foreign-currency invoice: its CurrencyCode and CurrencyRate (units of it per unit of the base currency; "0.000000" for a rate Xero lacks). */
       currencyCode?: string;
       currencyRate?: string;
       /** An item code that is not in the organisation's Items (a code typed on the invoice only). */
@@ -84,7 +84,7 @@ export function applyChange(data: SandboxData, change: Change): SandboxDocument 
       lines,
       subTotalCents: 0,
       totalTaxCents: 0,
-      CurrencyCode: invoice?.currencyCode ?? "NZD",
+      CurrencyCode: invoice?.currencyCode ?? data.baseCurrency,
       CurrencyRate: invoice?.currencyRate ?? "1.000000",
       updatedMs: touch(data),
       seq: data.documents.length,

@@ -80,6 +80,8 @@ export interface SandboxItem {
 export interface SandboxData {
   tenantId: string;
   tenantName: string;
+  /** The organisation's base currency (GET /Organisation → BaseCurrency); documents are in it unless changed. */
+  baseCurrency: string;
   contacts: SandboxContact[];
   items: SandboxItem[];
   documents: SandboxDocument[];
@@ -89,6 +91,8 @@ export interface GenerateOptions {
   seed?: number;
   invoices?: number;
   creditNotes?: number;
+  /** The organisation's base currency (default NZD, this business's). */
+  baseCurrency?: string;
 }
 
 /** mulberry32: a small seeded generator, so the same seed always gives the same organisation. */
@@ -140,6 +144,7 @@ export function generateOrganisation(options: GenerateOptions = {}): SandboxData
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const tenantId = uuidFrom(random);
+  const baseCurrency = options.baseCurrency ?? "NZD";
   let updated = UPDATED_START;
   // Ascending change times; now and then several records share one (the cursor must handle ties).
   const nextUpdated = () => (random() < 0.08 ? updated : (updated += between(60_000, 3 * 3_600_000) + between(0, 999)));
@@ -162,7 +167,7 @@ export function generateOrganisation(options: GenerateOptions = {}): SandboxData
       EmailAddress: `${first.toLowerCase()}.${last.toLowerCase()}@example.co.nz`,
       IsCustomer: !supplier,
       IsSupplier: supplier,
-      DefaultCurrency: "NZD",
+      DefaultCurrency: baseCurrency,
       City: town,
       updatedMs: 0,
       seq: i,
@@ -256,7 +261,7 @@ export function generateOrganisation(options: GenerateOptions = {}): SandboxData
       lines,
       subTotalCents,
       totalTaxCents: lines.reduce((sum, l) => sum + l.taxCents, 0),
-      CurrencyCode: "NZD",
+      CurrencyCode: baseCurrency,
       CurrencyRate: "1.000000",
       updatedMs: 0,
       seq: seq++,
@@ -278,7 +283,7 @@ export function generateOrganisation(options: GenerateOptions = {}): SandboxData
     [everything[i], everything[j]] = [everything[j], everything[i]];
   }
   for (const record of everything) record.updatedMs = nextUpdated();
-  return { tenantId, tenantName: "Sandbox Wholesale Ltd (not a real Xero organisation)", contacts, items, documents };
+  return { tenantId, tenantName: "Sandbox Wholesale Ltd (not a real Xero organisation)", baseCurrency, contacts, items, documents };
 }
 
 /** Money in cents as Xero writes it (`1234.50`). */

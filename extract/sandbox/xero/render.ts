@@ -8,26 +8,26 @@ import { fixed4, money, type SandboxContact, type SandboxData, type SandboxDocum
 /** A number written exactly as given (JSON.stringify would drop the trailing zeros). */
 export class Decimal {
   constructor(readonly text: string) {}
+  /** Stands in for the number inside JSON.stringify's output until xeroJson writes it bare. */
+  toJSON(): string {
+    return `${DECIMAL_MARK}${this.text}`;
+  }
 }
+
+/** A character generated data never holds: JSON.stringify writes it as the escape `\u0000`. */
+const DECIMAL_MARK = "\u0000";
+const MARKED_DECIMAL = /"\\u0000(-?[0-9.]+)"/g;
 
 type Json = string | number | boolean | null | Decimal | Json[] | { [key: string]: Json | undefined };
 
-/** CRLF-pretty JSON with escaped slashes. Hand-written because JSON.stringify cannot write `40.00`. */
+/**
+ * CRLF-pretty JSON with escaped slashes and exact decimals. JSON.stringify does the writing (its
+ * two-space layout is Xero's), then decimals lose their quotes and mark, slashes get escaped (a
+ * slash can only be inside a string in JSON) and line ends become CRLF: native work, so serving a
+ * large history is not the sandbox's bottleneck.
+ */
 export function xeroJson(value: Json): string {
-  return write(value, "").replace(/\n/g, "\r\n");
-}
-
-function write(value: Json, indent: string): string {
-  if (value instanceof Decimal) return value.text;
-  if (value === null || typeof value !== "object") return typeof value === "string" ? JSON.stringify(value).replace(/\//g, "\\/") : JSON.stringify(value);
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (!value.length) return "[]";
-    return `[\n${value.map((v) => inner + write(v, inner)).join(",\n")}\n${indent}]`;
-  }
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined) as [string, Json][];
-  if (!entries.length) return "{}";
-  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${write(v, inner)}`).join(",\n")}\n${indent}}`;
+  return JSON.stringify(value, null, 2).replace(MARKED_DECIMAL, "$1").replace(/\//g, "\\/").replace(/\n/g, "\r\n");
 }
 
 const d = (text: string) => new Decimal(text);
@@ -147,6 +147,40 @@ export function renderItem(item: SandboxItem): { [key: string]: Json | undefined
     IsTrackedAsInventory: false,
     IsSold: item.IsSold,
     IsPurchased: item.IsPurchased,
+  };
+}
+
+/** GET /Organisation's one organisation, with the fields Xero sends (BaseCurrency is what the warehouse reads). */
+export function renderOrganisation(data: SandboxData): { [key: string]: Json | undefined } {
+  const country = data.baseCurrency === "NZD" ? "NZ" : data.baseCurrency === "AUD" ? "AU" : data.baseCurrency.slice(0, 2);
+  return {
+    APIKey: "",
+    Name: data.tenantName,
+    LegalName: data.tenantName,
+    PaysTax: true,
+    Version: country,
+    OrganisationType: "COMPANY",
+    BaseCurrency: data.baseCurrency,
+    CountryCode: country,
+    IsDemoCompany: false,
+    OrganisationStatus: "ACTIVE",
+    FinancialYearEndDay: 31,
+    FinancialYearEndMonth: 3,
+    SalesTaxBasis: "INVOICE",
+    SalesTaxPeriod: "TWOMONTHS",
+    DefaultSalesTax: "Tax Exclusive",
+    DefaultPurchasesTax: "Tax Exclusive",
+    CreatedDateUTC: formatDotnetDate(Date.UTC(2024, 5, 1, 9)),
+    OrganisationEntityType: "COMPANY",
+    Timezone: "NEWZEALANDSTANDARDTIME",
+    ShortCode: "!sbx01",
+    OrganisationID: data.tenantId,
+    Edition: "BUSINESS",
+    Class: "STANDARD",
+    Addresses: [],
+    Phones: [],
+    ExternalLinks: [],
+    PaymentTerms: {},
   };
 }
 

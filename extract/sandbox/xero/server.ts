@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import formbody from "@fastify/formbody";
 import { formatDotnetDate } from "../../sources/xero/json.ts";
 import { generateOrganisation, type GenerateOptions, type SandboxData, type SandboxDocument } from "./data.ts";
-import { readField, renderContact, renderDocument, renderItem, xeroJson } from "./render.ts";
+import { readField, renderContact, renderDocument, renderItem, renderOrganisation, xeroJson } from "./render.ts";
 import { parseWhere, QueryParseError } from "./where.ts";
 import { applyChange, type Change } from "./changes.ts";
 
@@ -301,6 +301,15 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
     Contacts: { fields: ["ContactID", "ContactNumber", "AccountNumber", "ContactStatus", "Name", "FirstName", "LastName", "EmailAddress", "IsCustomer", "IsSupplier", "UpdatedDateUTC", "DefaultCurrency"], paged: true, key: "Contacts" },
     Items: { fields: ["ItemID", "Code", "Name", "Description", "IsSold", "IsPurchased", "UpdatedDateUTC"], paged: false, key: "Items" },
   };
+
+  // GET /Organisation: the organisation the tenant is, never paged (its BaseCurrency is the base of every CurrencyRate).
+  app.get(`${API}/Organisation`, async (request, reply) => {
+    const allowed = guard(request, reply, true);
+    if (!allowed) return reply;
+    const id = randomUUID();
+    const envelope = { Id: id, Status: "OK", ProviderName: "salesdw sandbox", DateTimeUTC: formatDotnetDate(Date.now()), Organisations: [renderOrganisation(data)] };
+    return send(request, reply, 200, xeroJson(envelope), "application/json; charset=utf-8", { ...allowed.headers, "xero-correlation-id": id });
+  });
 
   let dataVersion = 0;
   let lastList: { key: string; records: { [key: string]: unknown }[] } | undefined;

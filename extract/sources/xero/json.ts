@@ -4,11 +4,34 @@
  */
 
 /**
- * JSON.parse with every number turned into its source text. One regular expression walks the
- * tokens: a string literal is matched first and left alone, so digits inside strings are never
- * touched. (Node 20 has no `context.source` in JSON.parse revivers, which would do the same.)
+ * JSON.parse with every number turned into its source text. Xero writes every number as the value
+ * of a plain key (`"LineAmount": 40.00`), so one native replace quotes those: a `"Key": ` whose
+ * closing quote follows a letter cannot be inside a string (there every quote is escaped), so text
+ * in strings is never touched. Anything else that is a number (none in Xero's answers, but an
+ * array of numbers or an unusual key would be) sends the whole text through the token-by-token
+ * way, which is exact for any JSON but many times slower on a page of 1,000 documents. (Node 20
+ * has no `context.source` in JSON.parse revivers, which would do the same.)
  */
 export function parseJsonKeepingNumbers(text: string): unknown {
+  const parsed: unknown = JSON.parse(text.replace(KEYED_NUMBER, '$1"$2"'));
+  return holdsNumber(parsed) ? parseEveryToken(text) : parsed;
+}
+
+const KEYED_NUMBER = /("[A-Za-z0-9_]+"\s*:\s*)(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
+
+function holdsNumber(value: unknown): boolean {
+  if (typeof value === "number") return true;
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsNumber(item)) return true;
+    return false;
+  }
+  for (const key in value) if (holdsNumber((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+/** Every number token quoted: a regular expression walks the tokens, string literals first and left alone. */
+export function parseEveryToken(text: string): unknown {
   const quoted = text.replace(/"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, (token, number: string | undefined) =>
     number === undefined ? token : `"${number}"`,
   );

@@ -17,17 +17,17 @@ export interface XeroCommandOptions {
 
 export const xeroSource: PullSource = {
   kind: "http",
-  description: "Xero Accounting API: sales invoices, credit notes, contacts, items (settings XERO_* in .env)",
+  description: "Xero Accounting API: the organisation (base currency), sales invoices, credit notes, contacts, items (settings XERO_* in .env)",
   configured: xeroConfigured,
   register(extract: Command) {
     extract
       .command("xero")
       .description(
-        "sync Xero (sales invoices, credit notes, contacts, items) into raw; incremental by UpdatedDateUTC. " +
+        "sync Xero (the organisation, sales invoices, credit notes, contacts, items) into raw; incremental by UpdatedDateUTC. " +
           "Settings: XERO_CLIENT_ID, XERO_CLIENT_SECRET, XERO_REFRESH_TOKEN or XERO_GRANT=client_credentials, " +
           "XERO_TOKEN_FILE, XERO_TENANT_ID, XERO_API_URL, XERO_IDENTITY_URL",
       )
-      .option("--entities <list>", "comma-separated: contacts, items, invoices, credit_notes (default: all)", commaList)
+      .option("--entities <list>", "comma-separated: organisation, contacts, items, invoices, credit_notes (default: all)", commaList)
       .option("--page-size <n>", "documents per page (Xero's maximum is 1000)", wholeNumber, 1000)
       .option("--overlap-minutes <n>", "re-read this much before the last UpdatedDateUTC landed", wholeNumber, 5)
       .option("--full", "ignore the cursors and read everything again (versions already landed are skipped)")

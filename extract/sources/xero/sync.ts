@@ -4,6 +4,7 @@
  * UpdatedDateUTC landed minus an overlap; versions already in raw are skipped, so the overlap
  * re-fetched lands nothing. The cursor is written in the same transaction as the rows.
  */
+import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { UserError } from "../../config.ts";
 import { findContract, type Contract } from "../../contracts/contracts.ts";
@@ -15,7 +16,7 @@ import { redact } from "../../log.ts";
 import { paged } from "../http.ts";
 import { spoolRecords } from "../records.ts";
 import type { LandedRecord, RejectedRecord } from "../source.ts";
-import { XeroApi } from "./api.ts";
+import { MAX_CONCURRENT, XeroApi } from "./api.ts";
 import { parseDotnetDate } from "./json.ts";
 import { rowMapper } from "./rows.ts";
 import { readXeroSettings } from "./settings.ts";
@@ -24,8 +25,12 @@ type Json = Record<string, unknown>;
 
 export interface XeroEntity {
   /** The cursor's name in raw._sync_state and the name on the command line. */
-  name: "contacts" | "items" | "invoices" | "credit_notes";
-  endpoint: "Contacts" | "Items" | "Invoices" | "CreditNotes";
+  name: "organisation" | "contacts" | "items" | "invoices" | "credit_notes";
+  endpoint: "Organisation" | "Contacts" | "Items" | "Invoices" | "CreditNotes";
+  /** The envelope's list when it is not named like the endpoint (Organisation → Organisations). */
+  listKey?: string;
+  /** Records without UpdatedDateUTC (the organisation): compared as a whole list, no cursor. */
+  undated?: boolean;
   contractEntity: string;
   idField: string;
   numberField?: string;
@@ -35,6 +40,8 @@ export interface XeroEntity {
 }
 
 export const XERO_ENTITIES: XeroEntity[] = [
+  // First: its BaseCurrency is what every document's CurrencyRate is relative to (the models read it from raw).
+  { name: "organisation", endpoint: "Organisation", listKey: "Organisations", contractEntity: "organisation", idField: "OrganisationID", query: {}, paged: false, undated: true },
   { name: "contacts", endpoint: "Contacts", contractEntity: "contact", idField: "ContactID", query: { includeArchived: "true", order: "UpdatedDateUTC ASC" }, paged: true },
   { name: "items", endpoint: "Items", contractEntity: "item", idField: "ItemID", query: { order: "Code ASC" }, paged: false },
   {
@@ -184,23 +191,27 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
 
   async function fetchPage(page: number) {
     const envelope = await api.get(entity.endpoint, entity.paged ? { ...entity.query, page, pageSize: options.pageSize } : entity.query, sinceMs);
-    const list = envelope[entity.endpoint];
-    if (!Array.isArray(list)) throw new UserError(`xero: GET /api.xro/2.0/${entity.endpoint} answered without an ${entity.endpoint} list; check XERO_API_URL.`);
+    const listKey = entity.listKey ?? entity.endpoint;
+    const list = envelope[listKey];
+    if (!Array.isArray(list)) throw new UserError(`xero: GET /api.xro/2.0/${entity.endpoint} answered without an ${listKey} list; check XERO_API_URL.`);
     details.pages++;
     const pageCount = envelope.pagination ? Number(envelope.pagination.pageCount) : undefined;
     return { items: list as Json[], pageCount, answeredMs: parseDotnetDate(envelope.DateTimeUTC) };
   }
 
   async function* records(): AsyncGenerator<LandedRecord | RejectedRecord> {
-    let answeredMs: number | undefined;
+    // Each page's own answer time (pages are requested ahead, so they are answered out of turn).
+    const answered = new Map<number, number | undefined>();
     const pageSource = async (page: number) => {
       const result = await fetchPage(page);
-      answeredMs = result.answeredMs;
+      answered.set(page, result.answeredMs);
       return result;
     };
-    const all = paged(pageSource, { pageSize: entity.paged ? options.pageSize : Number.POSITIVE_INFINITY });
-    for await (const { items } of all) {
-      const seen: PageSeen = { answeredMs };
+    // The next pages are fetched while this one lands (Xero allows 5 calls at once).
+    const all = paged(pageSource, { pageSize: entity.paged ? options.pageSize : Number.POSITIVE_INFINITY, ahead: entity.paged ? MAX_CONCURRENT - 1 : 0 });
+    for await (const { page, items } of all) {
+      const seen: PageSeen = { answeredMs: answered.get(page) };
+      answered.delete(page);
       run.pages.push(seen);
       const started = run.pages[0].answeredMs;
       details.fetched += items.length;
@@ -209,6 +220,11 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
       const ordered = entity.paged ? items : [...items].sort((a, b) => String(a[entity.idField]).localeCompare(String(b[entity.idField])));
       for (const record of ordered) {
         const id = record[entity.idField];
+        if (entity.undated && typeof id === "string") {
+          details.versions++;
+          yield* mapper.rows(record, id);
+          continue;
+        }
         const updatedText = record.UpdatedDateUTC;
         const updatedMs = parseDotnetDate(updatedText);
         if (typeof id !== "string" || updatedMs === undefined) {
@@ -239,17 +255,45 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
     },
   });
   try {
+    const startedAt = new Date();
     const result = await landBatch(client, batch, { progress: true });
-    if (batch.records === 0 && result.status !== "failed") {
-      // Nothing new is not a load worth counting, whether or not an empty batch was recorded before.
-      result.status = "skipped";
+    const nothingNew = result.status === "skipped" || (result.status === "loaded" && batch.records === 0);
+    if (nothingNew) {
       const since = details.if_modified_since ? ` since ${details.if_modified_since}` : "";
-      result.message = `${originOf(entity)}: nothing new${since} (${details.fetched} fetched in ${details.pages} page${details.pages === 1 ? "" : "s"}, all already landed).`;
+      result.message =
+        batch.records === 0
+          ? `${originOf(entity)}: nothing new${since} (${details.fetched} fetched in ${details.pages} page${details.pages === 1 ? "" : "s"}, all already landed).`
+          : `${originOf(entity)}: nothing new (the same ${details.fetched} records as load ${result.loadId}).`;
+      result.loadId = await recordNothingNew(client, contract, originOf(entity), details, startedAt, result);
+      // Counted as "already loaded" by the command and by salesdw run: nothing landed.
+      result.status = "skipped";
     }
     return result;
   } finally {
     await batch.dispose();
   }
+}
+
+/**
+ * Every sync leaves a row in the ledger (raw._loads, hence mart.etl_run_log and mart.load_runs),
+ * also when it brought nothing new: a load of 0 rows saying so, as iiko records a day without
+ * sales, whether the sync ran on its own or under `salesdw run` (which sets its run_id). The
+ * empty batch of a first sync is such a row already; otherwise one is added, with a fingerprint
+ * of its own (the ledger keeps one 'loaded' row per content).
+ */
+async function recordNothingNew(client: pg.Client, contract: Contract, origin: string, details: Record<string, unknown>, startedAt: Date, landed: LoadResult): Promise<number | undefined> {
+  const noted = { ...details, nothing_new: true };
+  if (landed.status === "loaded" && landed.loadId !== undefined) {
+    await client.query("update raw._loads set message = $2, details = $3 where load_id = $1", [landed.loadId, landed.message, noted]);
+    return landed.loadId;
+  }
+  const fingerprint = createHash("sha256").update(`${contract.rawTable}\nnothing new\n${startedAt.toISOString()}\n${randomUUID()}`).digest("hex");
+  const { rows } = await client.query(
+    `insert into raw._loads (source, entity, raw_table, file_name, sha256, bytes, rows_loaded, status, message, details, started_at, finished_at)
+     values ($1, $2, $3, $4, $5, 0, 0, 'loaded', $6, $7, $8, clock_timestamp()) returning load_id`,
+    [contract.source, contract.entity, contract.rawTable, origin, fingerprint, landed.message, noted, startedAt],
+  );
+  return Number(rows[0].load_id);
 }
 
 /**
