@@ -77,6 +77,12 @@ export async function benchApi(url: string, options: { seconds: number }): Promi
   const run = await dataform("run", url, actions.flatMap((name) => ["--actions", name]));
   if (run.code !== 0) throw new Error(`dataform run failed during the benchmark:\n${run.output}`);
 
+  return measureServe(url, { from, to }, options.seconds);
+}
+
+/** The load part alone, on a warehouse that already holds the year of restaurant sales. */
+export async function measureServe(url: string, range: { from: string; to: string }, seconds: number): Promise<{ range: { from: string; to: string }; endpoints: EndpointFigures[]; dashboard: DashboardFigures }> {
+  const { from, to } = range;
   // Rate limiting is per key and would answer 429 to a load test: lifted for this server only.
   const app = await buildServer({ url, apiRateLimit: { max: 1_000_000_000, timeWindow: "1 minute" } });
   try {
@@ -90,10 +96,10 @@ export async function benchApi(url: string, options: { seconds: number }): Promi
       const probe = await fetch(target, { headers: { authorization: `Bearer ${key}` } });
       if (!probe.ok) throw new Error(`${endpoint} answered ${probe.status}: ${await probe.text()}`);
       const rows = ((await probe.json()) as { data: unknown[] }).data.length;
-      info(`autocannon: ${CONNECTIONS} clients, ${options.seconds} s on ${endpoint} (${rows} rows an answer) …`);
-      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, { authorization: `Bearer ${key}` }, options.seconds)) });
+      info(`autocannon: ${CONNECTIONS} clients, ${seconds} s on ${endpoint} (${rows} rows an answer) …`);
+      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, { authorization: `Bearer ${key}` }, seconds)) });
     }
-    const dashboard = await benchDashboard(url, base, options.seconds);
+    const dashboard = await benchDashboard(url, base, seconds);
     const { page, csv } = dashboard;
     info(`Dashboard: /sales (default filters), ${page.users} signed-in users: p95 ${page.p95_ms} ms, ${page.p95_vs_target}× the ${PAGE_P95_TARGET_MS} ms target ` +
       `(p50 ${page.p50_ms}, p99 ${page.p99_ms} ms; ${page.requests} requests, ${page.non_2xx} not 2xx; the first request after the build ${page.first_request_ms} ms)\n` +
