@@ -295,9 +295,12 @@ export function registerListRoute(app: FastifyInstance, spec: ListSpec, readerPo
       }
       // The same URL (and format) under the same snapshot: the same answer, kept serialised.
       const csv = wantsCsv(request);
+      // The route's compiled response schema (as fastify would serialise the object), used once per kept answer.
+      const compiled = reply.getSerializationFunction("200", "application/json") as ((body: unknown) => string) | undefined;
+      const serializeJson = compiled ?? JSON.stringify;
       const answer = await answers.get<CachedPage>(`${csv ? "csv" : "json"} ${request.url}`, async () => {
         const { page, nextCursor, note } = await readPage(spec, query, readerPool);
-        const body = csv ? toCsv(spec.columns, page) : (reply.serialize({ data: page, next_cursor: nextCursor, ...(note ? { note } : {}) }) as string);
+        const body = csv ? toCsv(spec.columns, page) : serializeJson({ data: page, next_cursor: nextCursor, ...(note ? { note } : {}) });
         return { value: { body, nextCursor, note }, chars: body.length };
       });
       pageHeaders(request, reply, answer.nextCursor, answer.note);
