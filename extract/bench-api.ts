@@ -1,11 +1,14 @@
 /**
- * The API part of `npm run bench`, on the warehouse the bench built: a year of restaurant sales
- * lands from the iiko sandbox (`salesdw extract iiko`, then Dataform for what iiko feeds), the
- * server starts on a free loopback port, and autocannon sends 50 concurrent clients at
- * /api/v1/kpi/net-sales-daily and /api/v1/sales/summary for a year (whole year in one page).
+ * The API and dashboard part of `npm run bench`, on the warehouse the bench built: a year of
+ * restaurant sales lands from the iiko sandbox (`salesdw extract iiko`, then Dataform for what iiko
+ * feeds), the server starts on a free loopback port, and autocannon sends 50 concurrent clients at
+ * /api/v1/kpi/net-sales-daily and /api/v1/sales/summary for a year (whole year in one page), then
+ * 20 concurrent signed-in users at the sales dashboard with its default filters; last, one user
+ * downloads the sales CSV of every day with sales (lines/s, and the server's RSS meanwhile).
  * p95 is read from every response's own latency (autocannon's summary has p90 and p97.5, not p95).
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -16,10 +19,14 @@ import { info } from "./log.ts";
 import { startIikoSandbox } from "./sandbox/iiko/server.ts";
 import { KeyStore } from "./serve/auth.ts";
 import { buildServer } from "./serve/server.ts";
+import { UserStore } from "./serve/users.ts";
 import { clientConfig, connect } from "./warehouse/warehouse.ts";
 
 export const P95_TARGET_MS = 50;
 const CONNECTIONS = 50;
+export const PAGE_P95_TARGET_MS = 300;
+const PAGE_USERS = 20;
+export const CSV_TARGET_LINES_PER_S = 100_000;
 
 export interface EndpointFigures {
   path: string;
@@ -32,7 +39,12 @@ export interface EndpointFigures {
   p95_vs_target: number;
 }
 
-export async function benchApi(url: string, options: { seconds: number }): Promise<{ range: { from: string; to: string }; endpoints: EndpointFigures[] }> {
+export interface DashboardFigures {
+  page: Omit<EndpointFigures, "rows_per_answer"> & { users: number; first_request_ms: number };
+  csv: { lines: number; seconds: number; lines_per_s: number; mb: number; rss_before_mb: number; rss_peak_mb: number; vs_target: number };
+}
+
+export async function benchApi(url: string, options: { seconds: number }): Promise<{ range: { from: string; to: string }; endpoints: EndpointFigures[]; dashboard: DashboardFigures }> {
   const client = await connect(url);
   let to: string;
   try {
@@ -65,6 +77,12 @@ export async function benchApi(url: string, options: { seconds: number }): Promi
   const run = await dataform("run", url, actions.flatMap((name) => ["--actions", name]));
   if (run.code !== 0) throw new Error(`dataform run failed during the benchmark:\n${run.output}`);
 
+  return measureServe(url, { from, to }, options.seconds);
+}
+
+/** The load part alone, on a warehouse that already holds the year of restaurant sales. */
+export async function measureServe(url: string, range: { from: string; to: string }, seconds: number): Promise<{ range: { from: string; to: string }; endpoints: EndpointFigures[]; dashboard: DashboardFigures }> {
+  const { from, to } = range;
   // Rate limiting is per key and would answer 429 to a load test: lifted for this server only.
   const app = await buildServer({ url, apiRateLimit: { max: 1_000_000_000, timeWindow: "1 minute" } });
   try {
@@ -78,10 +96,16 @@ export async function benchApi(url: string, options: { seconds: number }): Promi
       const probe = await fetch(target, { headers: { authorization: `Bearer ${key}` } });
       if (!probe.ok) throw new Error(`${endpoint} answered ${probe.status}: ${await probe.text()}`);
       const rows = ((await probe.json()) as { data: unknown[] }).data.length;
-      info(`autocannon: ${CONNECTIONS} clients, ${options.seconds} s on ${endpoint} (${rows} rows an answer) …`);
-      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, key, options.seconds)) });
+      info(`autocannon: ${CONNECTIONS} clients, ${seconds} s on ${endpoint} (${rows} rows an answer) …`);
+      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, { authorization: `Bearer ${key}` }, seconds)) });
     }
-    return { range: { from, to }, endpoints };
+    const dashboard = await benchDashboard(url, base, seconds);
+    const { page, csv } = dashboard;
+    info(`Dashboard: /sales (default filters), ${page.users} signed-in users: p95 ${page.p95_ms} ms, ${page.p95_vs_target}× the ${PAGE_P95_TARGET_MS} ms target ` +
+      `(p50 ${page.p50_ms}, p99 ${page.p99_ms} ms; ${page.requests} requests, ${page.non_2xx} not 2xx; the first request after the build ${page.first_request_ms} ms)\n` +
+      `Dashboard: sales CSV, ${csv.lines.toLocaleString("en-US")} lines (${csv.mb} MB) in ${csv.seconds} s: ${csv.lines_per_s.toLocaleString("en-US")} lines/s, ` +
+      `${csv.vs_target}× the ${CSV_TARGET_LINES_PER_S.toLocaleString("en-US")} lines/s target; server RSS ${csv.rss_before_mb} MB before, ${csv.rss_peak_mb} MB at most during it`);
+    return { range: { from, to }, endpoints, dashboard };
   } finally {
     await app.close();
   }
@@ -100,10 +124,76 @@ function extractIiko(url: string, env: Record<string, string>, from: string, to:
   });
 }
 
-async function load(url: string, key: string, seconds: number): Promise<Omit<EndpointFigures, "path" | "rows_per_answer">> {
+/** The sales page with its default filters under PAGE_USERS signed-in users, then the CSV of every day with sales. */
+async function benchDashboard(url: string, base: string, seconds: number): Promise<DashboardFigures> {
+  const pool = new pg.Pool({ ...clientConfig(url), max: 1 });
+  const password = randomBytes(18).toString("base64url");
+  const name = `bench-${Date.now()}`;
+  let range: { first: string; last: string };
+  try {
+    await new UserStore(pool).add(name, "viewer", password);
+    const { rows } = await pool.query("select to_char(min(date), 'YYYY-MM-DD') as first, to_char(max(date), 'YYYY-MM-DD') as last from mart.sales_enriched");
+    range = rows[0];
+  } finally {
+    await pool.end();
+  }
+  const cookie = await signIn(base, name, password);
+  // The first request after a build reads the marts; the ones after it are served from what it kept (snapshot-cache.ts).
+  const firstStarted = process.hrtime.bigint();
+  const probe = await fetch(`${base}/sales`, { headers: { cookie } });
+  if (probe.status !== 200) throw new Error(`/sales answered ${probe.status} to a signed-in user`);
+  await probe.text();
+  const firstMs = round(Number(process.hrtime.bigint() - firstStarted) / 1e6);
+  info(`autocannon: ${PAGE_USERS} signed-in users, ${seconds} s on /sales (default filters) …`);
+  const figures = await load(`${base}/sales`, { cookie }, seconds, PAGE_USERS);
+  const page = { path: "/sales", users: PAGE_USERS, first_request_ms: firstMs, ...figures, p95_vs_target: round(figures.p95_ms / PAGE_P95_TARGET_MS) };
+
+  info(`Downloading the sales CSV of ${range.first} … ${range.last} …`);
+  const mb = (bytes: number) => round(bytes / 1024 / 1024);
+  const rssBefore = process.memoryUsage.rss();
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 50);
+  const started = process.hrtime.bigint();
+  let lines = 0;
+  let bytes = 0;
+  try {
+    const answer = await fetch(`${base}/sales.csv?preset=custom&from=${range.first}&to=${range.last}`, { headers: { cookie } });
+    if (answer.status !== 200 || !answer.body) throw new Error(`/sales.csv answered ${answer.status}`);
+    // Count line ends as the bytes arrive (a quoted cell may hold one too, so lines = rows at most).
+    for await (const chunk of answer.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  const csvSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const dataLines = Math.max(0, lines - 1); // the header
+  const perSecond = Math.round(dataLines / csvSeconds);
+  return {
+    page,
+    csv: { lines: dataLines, seconds: round(csvSeconds), lines_per_s: perSecond, mb: mb(bytes), rss_before_mb: mb(rssBefore), rss_peak_mb: mb(rssPeak), vs_target: round(perSecond / CSV_TARGET_LINES_PER_S) },
+  };
+}
+
+/** Signs in as the sign-in form does (its CSRF token and cookie, then the post): the session and CSRF cookies. */
+async function signIn(base: string, name: string, password: string): Promise<string> {
+  const form = await fetch(`${base}/login`);
+  const csrfCookies = form.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!csrf) throw new Error("the sign-in page has no CSRF token");
+  const answer = await fetch(`${base}/login`, {
+    method: "POST", redirect: "manual", body: new URLSearchParams({ name, password, _csrf: csrf, next: "/" }), headers: { cookie: csrfCookies.join("; ") },
+  });
+  const session = answer.headers.getSetCookie().map((c) => c.split(";")[0]);
+  if (answer.status !== 303 || !session.some((c) => c.startsWith("salesdw_session="))) throw new Error(`signing in answered ${answer.status}`);
+  return [...csrfCookies, ...session].join("; ");
+}
+
+async function load(url: string, headers: Record<string, string>, seconds: number, connections = CONNECTIONS): Promise<Omit<EndpointFigures, "path" | "rows_per_answer">> {
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { authorization: `Bearer ${key}` } }, (error, done) => (error ? reject(error) : resolve(done)));
+    const instance = autocannon({ url, connections, duration: seconds, headers }, (error, done) => (error ? reject(error) : resolve(done)));
     instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   latencies.sort((a, b) => a - b);

@@ -216,6 +216,22 @@ describe("list endpoints", () => {
     expect(all.body.next_cursor).toBeNull();
   });
 
+  it("an answer kept for a URL is read again as soon as the mart changes (any commit: a dataform run, a load)", async () => {
+    const path = "/api/v1/kpi/net-sales-daily?limit=10000&source=karamad";
+    const before = marts.kpi_net_sales_daily.filter((r) => r.source_system === "karamad").length;
+    expect((await call(server.base, path, { key: keys.viewer })).body.data).toHaveLength(before);
+    expect((await call(server.base, path, { key: keys.viewer })).body.data).toHaveLength(before); // kept
+    await queryRows(db, "insert into mart.kpi_net_sales_daily (source_system, currency, day, net_sales) values ('karamad', 'IRR', '2031-01-01', 7)");
+    try {
+      const after = (await call(server.base, path, { key: keys.viewer })).body.data;
+      expect(after).toHaveLength(before + 1);
+      expect(after.at(-1)).toMatchObject({ day: "2031-01-01", net_sales: "7" });
+    } finally {
+      await queryRows(db, "delete from mart.kpi_net_sales_daily where day = '2031-01-01'");
+    }
+    expect((await call(server.base, path, { key: keys.viewer })).body.data).toHaveLength(before);
+  });
+
   it("a cursor keeps its place when rows are added before it (keyset, not offset)", async () => {
     const path = "/api/v1/runs?limit=5";
     const first = await call(server.base, path, { key: keys.viewer });

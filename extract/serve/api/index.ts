@@ -21,6 +21,7 @@ import { Catalog } from "../catalog.ts";
 import { registerCatalogRoute } from "./catalog.ts";
 import { registerJobRoutes } from "./jobs.ts";
 import { registerListRoute } from "./list-route.ts";
+import { SnapshotCache } from "../snapshot-cache.ts";
 import { LIST_ROUTES } from "./routes.ts";
 
 export interface ApiOptions {
@@ -99,7 +100,9 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app: FastifyInstance, 
       errorResponseBuilder: (_request, context) =>
         new ApiError(429, "rate_limited", `Too many requests with this key: at most ${context.max} per ${context.after}; try again after the Retry-After header's seconds.`),
     });
-    for (const spec of LIST_ROUTES) registerListRoute(secured, spec, options.readerPool);
+    // Answers kept while the warehouse's data is unchanged (a year in one page is a large answer to build per request).
+    const answers = new SnapshotCache(options.readerPool);
+    for (const spec of LIST_ROUTES) registerListRoute(secured, spec, options.readerPool, answers);
     registerJobRoutes(secured, runner);
     registerCatalogRoute(secured, catalog);
   });

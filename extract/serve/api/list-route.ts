@@ -9,6 +9,7 @@ import type pg from "pg";
 import { quoteIdent } from "../../loader/raw-schema.ts";
 import { decodeCursor, encodeCursor, type CursorValue } from "./cursor.ts";
 import { toCsv, wantsCsv } from "./csv.ts";
+import { SnapshotCache } from "../snapshot-cache.ts";
 import { ApiError, errorBodySchema } from "./errors.ts";
 
 export type ColumnType = "text" | "date" | "integer" | "decimal" | "timestamp";
@@ -51,6 +52,8 @@ export interface ListSpec {
   filters: Filter[];
   /** SQL for the rows before paging, when they are not simply the mart's rows (e.g. an aggregate). */
   relation?: (where: string) => string;
+  /** The mart reads the clock (current_date, now()): its answers change without a commit, so they are never kept (snapshot-cache.ts). */
+  readsClock?: boolean;
 }
 
 export const LIMIT_DEFAULT = 100;
@@ -241,9 +244,17 @@ limit ${limit}`;
   return { text, values: params.values };
 }
 
+/** A list answer as it is kept: serialised, with what goes in its headers. */
+export interface CachedPage {
+  body: string;
+  nextCursor: string | null;
+  note?: string;
+}
+
 const MISSING_RELATION = new Set(["42P01", "3F000"]);
 
-export function registerListRoute(app: FastifyInstance, spec: ListSpec, readerPool: pg.Pool): void {
+/** `answers`: where answers are kept between requests while the data is unchanged (none: every request reads). */
+export function registerListRoute(app: FastifyInstance, spec: ListSpec, readerPool: pg.Pool, answers?: SnapshotCache): void {
   // Filters and the date range apply to the mart's columns: the route's own ones unless it has a relation of its own.
   const { column, jalaliMonthColumn } = spec.dateRange;
   const mustBeColumns = spec.relation ? spec.key : [...spec.key, column, ...(jalaliMonthColumn ? [jalaliMonthColumn] : []), ...spec.filters.map((f) => f.column)];
@@ -278,28 +289,58 @@ export function registerListRoute(app: FastifyInstance, spec: ListSpec, readerPo
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const query = request.query as ListQuery;
       checkRange(query);
-      const sql = buildListQuery(spec, query);
-      let rows: Record<string, string | null>[];
-      let note: string | undefined;
-      try {
-        rows = (await readerPool.query({ ...sql, types: TEXT_VALUES })).rows;
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code && MISSING_RELATION.has(code)) {
-          rows = [];
-          note = `The source has no data yet: mart.${spec.mart} does not exist in this warehouse (it appears after the source is extracted and \`dataform run\` has built it).`;
-        } else if (code === "42501") {
-          throw new ApiError(503, "unavailable", `The API's database role may not read mart.${spec.mart}; an administrator can grant it with \`npx salesdw warehouse roles\`.`);
-        } else {
-          throw error;
-        }
+      if (!answers || spec.readsClock) {
+        const { page, nextCursor, note } = await readPage(spec, query, readerPool);
+        return sendPage(request, reply, spec.columns, page, nextCursor, note);
       }
-      const page = rows.slice(0, query.limit).map((row) => Object.fromEntries(spec.columns.map((c) => [c.name, convert(c, row[c.name])])));
-      const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
-      const nextCursor = last ? encodeCursor(spec.path, spec.key.map((name) => last[name] ?? null)) : null;
-      return sendPage(request, reply, spec.columns, page, nextCursor, note);
+      // The same URL (and format) under the same snapshot: the same answer, kept serialised.
+      const csv = wantsCsv(request);
+      // The route's compiled response schema (as fastify would serialise the object), used once per kept answer.
+      const compiled = reply.getSerializationFunction("200", "application/json") as ((body: unknown) => string) | undefined;
+      const serializeJson = compiled ?? JSON.stringify;
+      const answer = await answers.get<CachedPage>(`${csv ? "csv" : "json"} ${request.url}`, async () => {
+        const { page, nextCursor, note } = await readPage(spec, query, readerPool);
+        const body = csv ? toCsv(spec.columns, page) : serializeJson({ data: page, next_cursor: nextCursor, ...(note ? { note } : {}) });
+        return { value: { body, nextCursor, note }, chars: body.length };
+      });
+      pageHeaders(request, reply, answer.nextCursor, answer.note);
+      return reply.type(csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8").send(answer.body);
     },
   });
+}
+
+/** One page of a list: its rows, the cursor of the next page, and a note when the mart is not there yet. */
+async function readPage(spec: ListSpec, query: ListQuery, readerPool: pg.Pool): Promise<{ page: Record<string, unknown>[]; nextCursor: string | null; note?: string }> {
+  const sql = buildListQuery(spec, query);
+  let rows: Record<string, string | null>[];
+  let note: string | undefined;
+  try {
+    rows = (await readerPool.query({ ...sql, types: TEXT_VALUES })).rows;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code && MISSING_RELATION.has(code)) {
+      rows = [];
+      note = `The source has no data yet: mart.${spec.mart} does not exist in this warehouse (it appears after the source is extracted and \`dataform run\` has built it).`;
+    } else if (code === "42501") {
+      throw new ApiError(503, "unavailable", `The API's database role may not read mart.${spec.mart}; an administrator can grant it with \`npx salesdw warehouse roles\`.`);
+    } else {
+      throw error;
+    }
+  }
+  const page = rows.slice(0, query.limit).map((row) => Object.fromEntries(spec.columns.map((c) => [c.name, convert(c, row[c.name])])));
+  const last = rows.length > query.limit ? rows[query.limit - 1] : undefined;
+  const nextCursor = last ? encodeCursor(spec.path, spec.key.map((name) => last[name] ?? null)) : null;
+  return { page, nextCursor, note };
+}
+
+/** The next cursor (and a note) in headers, as every list answer carries them. */
+function pageHeaders(request: FastifyRequest, reply: FastifyReply, nextCursor: string | null, note?: string): void {
+  if (nextCursor) {
+    const next = new URL(request.url, "http://placeholder");
+    next.searchParams.set("cursor", nextCursor);
+    reply.header("x-next-cursor", nextCursor).header("link", `<${next.pathname}${next.search}>; rel="next"`);
+  }
+  if (note) reply.header("x-note", note.replace(/`/g, ""));
 }
 
 /** Sends a page as JSON, or as CSV when asked, with the next cursor (and a note) in headers too. */
@@ -311,12 +352,7 @@ export function sendPage(
   nextCursor: string | null,
   note?: string,
 ): FastifyReply {
-  if (nextCursor) {
-    const next = new URL(request.url, "http://placeholder");
-    next.searchParams.set("cursor", nextCursor);
-    reply.header("x-next-cursor", nextCursor).header("link", `<${next.pathname}${next.search}>; rel="next"`);
-  }
-  if (note) reply.header("x-note", note.replace(/`/g, ""));
+  pageHeaders(request, reply, nextCursor, note);
   if (wantsCsv(request)) return reply.type("text/csv; charset=utf-8").send(toCsv(columns, data));
   return reply.type("application/json; charset=utf-8").send({ data, next_cursor: nextCursor, ...(note ? { note } : {}) });
 }

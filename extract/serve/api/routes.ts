@@ -241,6 +241,7 @@ const freshness: ListSpec = {
   key: ["source_system"],
   dateRange: { column: "last_load_at", grain: "timestamp" },
   filters: [filters.source],
+  readsClock: true, // days_since_last_event counts to today
 };
 
 const runs: ListSpec = {

@@ -5,7 +5,6 @@
 import { pipeline } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import QueryStream from "pg-query-stream";
-import { cached } from "../cache.ts";
 import { bucketLabel, bucketsBetween, daysBetween, displayDay, granularityFor, PRESETS } from "../calendar.ts";
 import { csvStreams } from "../csv.ts";
 import type { Warehouse } from "../db.ts";
@@ -17,6 +16,7 @@ import {
   comparisonSpans, cumulativeYears, dimensionValues, exportQuery, type Figures, figuresBySpan, figuresOrEmpty,
   GRID_PAGE_SIZE, gridPage, lastSalesDay, type PeriodSpans, ranked, type Ranked, timeSeries,
 } from "../sales-queries.ts";
+import { SnapshotCache } from "../snapshot-cache.ts";
 import { type Dimension, parseSalesView, readSalesColumns, SALES_VIEW, type SalesColumns, type SalesView, viewQuery } from "../sales-view.ts";
 
 type Query = Record<string, string | string[] | undefined>;
@@ -29,17 +29,30 @@ const units = (value: string | number | null | undefined) => formatDecimal(value
 
 export async function salesRoutes(app: FastifyInstance, options: { warehouse: Warehouse }): Promise<void> {
   const pool = options.warehouse.reader;
-  // The catalogue changes only when dataform runs: read it at most once a minute.
-  const catalogue = cached(60_000, async () => {
-    const columns = await readSalesColumns(pool);
-    if (!columns) return undefined;
-    const asOf = await lastSalesDay(pool);
-    const values = asOf ? await dimensionValues(pool, columns.dimensions, FILTER_VALUES_LIMIT) : new Map();
-    return { ...columns, asOf, values };
-  }, (state) => Boolean(state?.asOf)); // until there are sales, look again on every request
+  // The catalogue (columns, last day, filter values) and whole pages are kept while the warehouse's
+  // data is unchanged: the next commit (a dataform run, a load) gives a new snapshot and they are read again.
+  const kept = new SnapshotCache(pool, { maxEntries: 200, maxChars: 128 * 1024 * 1024 });
+  const catalogue = () =>
+    kept.get("catalogue", async () => {
+      const columns = await readSalesColumns(pool);
+      if (!columns) return { value: undefined, chars: 0 };
+      const asOf = await lastSalesDay(pool);
+      const values = asOf ? await dimensionValues(pool, columns.dimensions, FILTER_VALUES_LIMIT) : new Map();
+      const state = { ...columns, asOf, values };
+      return { value: state, chars: [...values.values()].reduce((n, list) => n + list.length * 64, 0) };
+    });
 
   app.get("/sales", async (request, reply) => {
     reply.type("text/html; charset=utf-8");
+    const search = request.url.includes("?") ? request.url.slice(request.url.indexOf("?")) : "";
+    // The page is the same for every user (who is signed in is filled in as it is sent: access.ts).
+    return kept.get(`page ${search}`, async () => {
+      const text = await salesPage(request.query as Query);
+      return { value: text, chars: text.length };
+    });
+  });
+
+  async function salesPage(query: Query): Promise<string> {
     const state = await catalogue();
     if (!state) {
       // No columns visible: either the mart is not there, or the reader may not see it.
@@ -48,9 +61,9 @@ export async function salesRoutes(app: FastifyInstance, options: { warehouse: Wa
       return page("Sales", "/sales", notice("empty", `No sales data: ${SALES_VIEW} does not exist yet. Load a source (npx salesdw extract …) and run npx dataform run --track=false.`));
     }
     if (!state.asOf) return page("Sales", "/sales", notice("empty", `No sales data: ${SALES_VIEW} has no lines yet. Load a source and run dataform.`));
-    const view = parseSalesView(request.query as Query, state, state.asOf, counts(state.values));
+    const view = parseSalesView(query, state, state.asOf, counts(state.values));
     return page("Sales", "/sales", await salesBody(options.warehouse, { ...state, asOf: state.asOf }, state.values, view), { charts: true });
-  });
+  }
 
   app.get("/sales.csv", async (request, reply) => {
     const state = await catalogue();
