@@ -136,7 +136,12 @@ export class RowSink {
 }
 
 /** Lands one streamed batch. Load errors are returned as a failed result; the source's own errors are re-thrown after the rollback. */
-export async function landStreamed(client: pg.Client, batch: StreamedBatch, options: { progress?: boolean } = {}): Promise<StreamedResult> {
+export async function landStreamed(
+  client: pg.Client,
+  batch: StreamedBatch,
+  /** `queueBytes`: COPY text queued before the source waits (tests make it tiny to exercise the waiting). */
+  options: { progress?: boolean; queueBytes?: number } = {},
+): Promise<StreamedResult> {
   const { contract, origin } = batch;
   const startedAt = new Date();
   await ensureRawTables(client, contract);
@@ -152,7 +157,7 @@ export async function landStreamed(client: pg.Client, batch: StreamedBatch, opti
     );
     const loadId = Number(ledger[0].load_id);
     const columns = [...contract.columns.map((c) => c.name), "_extra", "_load_id", "_source_row"].map(quoteIdent).join(", ");
-    const copy = client.query(copyFrom(`copy raw.${quoteIdent(contract.rawTable)} (${columns}) from stdin (format csv)`, { highWaterMark: COPY_QUEUE_BYTES }));
+    const copy = client.query(copyFrom(`copy raw.${quoteIdent(contract.rawTable)} (${columns}) from stdin (format csv)`, { highWaterMark: options.queueBytes ?? COPY_QUEUE_BYTES }));
     sink = new RowSink(copy, hash, loadId, options.progress ? origin : undefined);
     try {
       await batch.read(sink);

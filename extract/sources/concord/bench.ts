@@ -100,7 +100,7 @@ export async function runConcordBench(rows: number): Promise<number> {
     info(`
 ConcordDb snapshot benchmark, ${rows.toLocaleString("en-US")} rows of dbo.${TABLE} from the sandbox:
   bare client      ${figures.bare_client.rows_per_s.toLocaleString("en-US")} rows/s
-  extractor        ${figures.extractor.rows_per_s.toLocaleString("en-US")} rows/s (spooled, landed, cursor saved), peak RSS ${figures.extractor.peak_rss_mb} MB   (target <= 300)
+  extractor        ${figures.extractor.rows_per_s.toLocaleString("en-US")} rows/s (read and landed together, cursor saved), peak RSS ${figures.extractor.peak_rss_mb} MB   (target <= 300)
   extractor/bare   ${figures.extractor_vs_bare_client}   (target >= 0.8)
 Written to ${path.relative(process.cwd(), out)}`);
     return 0;
