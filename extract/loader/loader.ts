@@ -175,7 +175,7 @@ async function copyRecords(client: pg.Client, batch: SourceBatch, loadId: number
 }
 
 /** The batch's cursor, inside the load's transaction: it never moves past data that did not land. */
-async function writeSyncState(client: pg.Client, batch: SourceBatch): Promise<void> {
+export async function writeSyncState(client: pg.Client, batch: Pick<SourceBatch, "syncState">): Promise<void> {
   if (!batch.syncState) return;
   const { source, entity, cursor } = batch.syncState;
   await client.query(
@@ -218,7 +218,7 @@ export async function recordFailure(
     .catch(() => undefined);
 }
 
-function isConnectionLoss(error: unknown): boolean {
+export function isConnectionLoss(error: unknown): boolean {
   const { code, message } = error as { code?: string; message?: string };
   return (
     ["ECONNRESET", "ECONNREFUSED", "EPIPE", "57P01", "57P02", "57P03", "08006", "08003"].includes(code ?? "") ||

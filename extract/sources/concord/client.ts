@@ -130,20 +130,71 @@ export async function queryRows<T = Record<string, unknown>>(pool: ConcordPool, 
 }
 
 /**
- * A statement's rows as arrays, streamed: the driver pauses while the consumer is busy, so
- * memory stays flat however many rows come back.
+ * A statement's rows as arrays, handed to `onRow` one at a time and in order, as the driver
+ * parses them (stream mode, a callback per row, no promise per row). When `onRow` returns a
+ * promise (its consumer has to catch up), the request pauses and later rows wait their turn
+ * until it settles, so memory stays flat however many rows come back. Resolves with the number
+ * of rows once every one was handled; a driver error, or one from `onRow`, cancels the request
+ * and rejects (driver errors as ConcordError, the consumer's as they are).
  */
-export async function* streamRows(pool: ConcordPool, statement: string, params: Param[] = []): AsyncGenerator<unknown[]> {
-  const request = prepare(pool, params);
-  request.arrayRowMode = true;
-  const stream = request.toReadableStream({ highWaterMark: 500 });
-  // Stream mode: rows and errors arrive through the stream; the callback only marks the end.
-  request.query(statement, () => undefined);
-  try {
-    for await (const row of stream) yield row as unknown[];
-  } catch (error) {
-    throw new ConcordError(redact((error as Error).message));
-  } finally {
-    if (!stream.readableEnded) stream.destroy();
-  }
+export function eachRow(pool: ConcordPool, statement: string, params: Param[], onRow: (row: unknown[]) => void | Promise<void>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = prepare(pool, params);
+    request.stream = true;
+    request.arrayRowMode = true;
+    let rows = 0;
+    let paused = false;
+    let ended = false;
+    let failure: Error | undefined;
+    let pending: Promise<void> | undefined;
+    const queue: unknown[][] = [];
+    const settle = () => (failure ? reject(failure) : resolve(rows));
+    const stop = (error: Error) => {
+      if (failure) return;
+      failure = error;
+      queue.length = 0;
+      if (paused) request.resume();
+      if (ended) settle();
+      else request.cancel();
+    };
+    const fail = (error: unknown) => stop(error instanceof Error ? error : new Error(String(error)));
+    const handle = (row: unknown[]): void => {
+      let waiting: void | Promise<void>;
+      try {
+        waiting = onRow(row);
+      } catch (error) {
+        return fail(error);
+      }
+      if (!waiting) return;
+      pending = waiting;
+      if (!paused) {
+        paused = true;
+        request.pause();
+      }
+      waiting.then(next, fail);
+    };
+    // The consumer caught up: the rows that arrived meanwhile, then the driver again.
+    const next = () => {
+      pending = undefined;
+      while (queue.length && !failure && !pending) handle(queue.shift()!);
+      if (failure || pending) return;
+      if (ended) return settle();
+      if (paused) {
+        paused = false;
+        request.resume();
+      }
+    };
+    request.on("row", (row: unknown[]) => {
+      if (failure) return;
+      rows++;
+      if (pending) queue.push(row);
+      else handle(row);
+    });
+    request.on("error", (error: Error) => stop(new ConcordError(redact(error.message))));
+    // Stream mode: rows and errors arrive as events; the callback marks the end of the result.
+    request.query(statement, () => {
+      ended = true;
+      if (failure || !pending) settle();
+    });
+  });
 }

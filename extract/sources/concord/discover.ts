@@ -4,8 +4,10 @@
  * against that contract. Exits non-zero when a contracted table is missing or has drift
  * that would stop its sync.
  */
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { info } from "../../log.ts";
-import { loadContracts, type Contract } from "../../contracts/contracts.ts";
+import { contractsDir, loadContracts, type Contract } from "../../contracts/contracts.ts";
 import type { CatalogTable } from "./catalog.ts";
 import { DriftError, planTable } from "./plan.ts";
 import { CONCORD_TABLES, entityOf } from "./tables.ts";
@@ -23,8 +25,21 @@ export interface DiscoveredTable {
   drift: string[];
 }
 
-export function concordContracts(): Contract[] {
-  return loadContracts().filter((c) => c.source === "concord");
+/** The ConcordDb contracts, or only those of these entities (parsing all 32 costs more than landing a small table). */
+export function concordContracts(entities?: string[]): Contract[] {
+  return loadContracts(contractsDir, (source, entity) => source === "concord" && (!entities || entities.includes(entity)));
+}
+
+/** The entities contracts/concord/ has a contract for, from the file names alone (contracts/<source>/<entity>.yaml). */
+export function concordEntities(): string[] {
+  const dir = path.join(contractsDir, "concord");
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return files.filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, "")).sort();
 }
 
 export function phaseOf(table: string): number | null {

@@ -5,7 +5,6 @@
  */
 import type { Command } from "commander";
 import { UserError } from "../../config.ts";
-import type { Contract } from "../../contracts/contracts.ts";
 import type { LoadResult } from "../../loader/loader.ts";
 import { commaList, exitWith, printLoad, reportLoads, wholeNumber } from "../../commands/program.ts";
 import type { PullSource } from "../registry.ts";
@@ -20,8 +19,8 @@ export interface ConcordOptions {
   progress?: boolean;
 }
 
-/** The contracts a run covers: all ConcordDb contracts, or those of the phases or tables asked for. */
-export function selectContracts(all: Contract[], options: ConcordOptions, phaseOf: (table: string) => number | null): Contract[] {
+/** The entities a run covers: all ConcordDb contracts, or those of the phases or tables asked for. */
+export function selectEntities(all: string[], options: ConcordOptions, phaseOf: (table: string) => number | null): string[] {
   if (options.phase?.length && options.tables?.length) throw new UserError("Give --phase or --tables, not both.");
   if (options.phase?.length) {
     const phases = options.phase.map((p) => {
@@ -29,12 +28,12 @@ export function selectContracts(all: Contract[], options: ConcordOptions, phaseO
       if (![1, 2, 3, 4].includes(n)) throw new UserError(`--phase: phases are 1, 2, 3 and 4, got "${p}".`);
       return n;
     });
-    return all.filter((c) => phases.includes(phaseOf(c.entity) ?? -1));
+    return all.filter((entity) => phases.includes(phaseOf(entity) ?? -1));
   }
   if (options.tables?.length) {
-    const unknown = options.tables.filter((t) => !all.some((c) => c.entity === t.toLowerCase()));
-    if (unknown.length) throw new UserError(`--tables: no ConcordDb contract for ${unknown.join(", ")}; known: ${all.map((c) => c.entity).join(", ")}.`);
-    return all.filter((c) => options.tables!.some((t) => t.toLowerCase() === c.entity));
+    const unknown = options.tables.filter((t) => !all.includes(t.toLowerCase()));
+    if (unknown.length) throw new UserError(`--tables: no ConcordDb contract for ${unknown.join(", ")}; known: ${all.join(", ")}.`);
+    return all.filter((entity) => options.tables!.some((t) => t.toLowerCase() === entity));
   }
   return all;
 }
@@ -67,21 +66,27 @@ async function run(url: string, options: ConcordOptions): Promise<LoadResult[]> 
   const { concordSettings } = await import("./settings.ts");
   const { openConcord, ConcordError } = await import("./client.ts");
   const { readCatalog } = await import("./catalog.ts");
-  const { concordContracts, phaseOf } = await import("./discover.ts");
+  const { concordContracts, concordEntities, phaseOf } = await import("./discover.ts");
   const { syncTable } = await import("./sync.ts");
   const { connect } = await import("../../warehouse/warehouse.ts");
-  const contracts = selectContracts(concordContracts(), options, phaseOf);
+  const entities = selectEntities(concordEntities(), options, phaseOf);
+  const contracts = entities.length ? concordContracts(entities) : [];
   if (!contracts.length) throw new UserError("No ConcordDb contracts selected (contracts/concord/ is empty? run `salesdw contracts scaffold concord`).");
   const pool = await openConcord(concordSettings());
   const results: LoadResult[] = [];
   try {
     const catalog = await readCatalog(pool);
     const client = await connect(url);
+    // A second connection reads raw's current state while the first one lands rows.
+    const reader = await connect(url).catch(async (error) => {
+      await client.end().catch(() => undefined);
+      throw error;
+    });
     try {
       for (const contract of contracts) {
         let result: LoadResult;
         try {
-          result = await syncTable(pool, client, catalog, contract, { pageSize: options.pageSize ?? 20_000, progress: options.progress ?? false });
+          result = await syncTable(pool, { client, reader }, catalog, contract, { pageSize: options.pageSize ?? 20_000, progress: options.progress ?? false });
         } catch (error) {
           if (!(error instanceof ConcordError)) throw error;
           result = { status: "failed", origin: `concord:dbo.${contract.entity}`, rowsLoaded: 0, rowsRejected: 0, message: `concord:dbo.${contract.entity}: ${error.message}; its cursor did not move.` };
@@ -90,7 +95,7 @@ async function run(url: string, options: ConcordOptions): Promise<LoadResult[]> 
         results.push(result);
       }
     } finally {
-      await client.end().catch(() => undefined);
+      await Promise.all([client.end().catch(() => undefined), reader.end().catch(() => undefined)]);
     }
   } finally {
     await pool.close().catch(() => undefined);

@@ -7,18 +7,19 @@
  * - otherwise: every row read again and its hash compared with the current version in raw,
  *   which gives inserts, updates (also those that left `Updated` alone), soft deletes (an update
  *   of `Deleted`) and hard deletes. `Updated` is never used as a cursor.
- * Rows are spooled while read, then landed with the cursor in one transaction; a failure on
- * the way lands nothing and leaves the cursor where it was.
+ * Rows land while they are read (COPY fed as the driver parses them, `landStreamed`), with the
+ * cursor, in one transaction; a failure on the way lands nothing and leaves the cursor where it was.
+ * Rows go from the driver's callback to COPY text without a promise per row: the read pauses
+ * only while COPY, or the warehouse state it is compared with, has to catch up.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type pg from "pg";
-import { Progress, warn } from "../../log.ts";
+import { warn } from "../../log.ts";
 import type { Contract } from "../../contracts/contracts.ts";
-import { landBatch, readSyncState, recordFailure, type LoadResult } from "../../loader/loader.ts";
+import { readSyncState, recordFailure, type LoadResult } from "../../loader/loader.ts";
+import { landStreamed, type RowSink } from "../../loader/stream-load.ts";
 import { quoteIdent } from "../../loader/raw-schema.ts";
-import { spoolRecords } from "../records.ts";
-import type { LandedRecord } from "../source.ts";
-import { ConcordError, queryRows, streamRows, type ConcordPool } from "./client.ts";
+import { ConcordError, eachRow, queryRows, type ConcordPool } from "./client.ts";
 import { findTable, type CatalogTable } from "./catalog.ts";
 import { quoteName } from "./columns.ts";
 import { DriftError, planTable, type TablePlan } from "./plan.ts";
@@ -56,8 +57,15 @@ interface SourceRow {
 
 const MIN_BIGINT = -(2n ** 63n);
 
-export async function syncTable(pool: ConcordPool, pgClient: pg.Client, catalog: Map<string, CatalogTable>, contract: Contract, options: SyncOptions): Promise<LoadResult> {
+/** The warehouse connections of a sync: `client` lands (and holds the table's lock), `reader` reads raw's current state meanwhile. */
+export interface WarehouseClients {
+  client: pg.Client;
+  reader: pg.Client;
+}
+
+export async function syncTable(pool: ConcordPool, warehouse: WarehouseClients, catalog: Map<string, CatalogTable>, contract: Contract, options: SyncOptions): Promise<LoadResult> {
   const startedAt = new Date();
+  const pgClient = warehouse.client;
   const table = findTable(catalog, contract.entity);
   const origin = `concord:dbo.${table?.name ?? contract.entity}`;
   const fail = async (message: string): Promise<LoadResult> => {
@@ -115,38 +123,24 @@ export async function syncTable(pool: ConcordPool, pgClient: pg.Client, catalog:
     };
     const next: TableCursor = { mode: tracked ? "change_tracking" : "compare", version: tracked ? current : undefined, run, synced_at: new Date().toISOString() };
     const eventVersion = tracked ? current! : String(run);
-    const progress = options.progress ? new Progress(`${origin} (reading)`) : undefined;
-    let read = 0;
-    const onRead = () => progress?.update(++read);
-
-    const records =
+    const read =
       mode === "changes"
-        ? changeRecords(pool, plan, BigInt(cursor!.version!), options.pageSize, counts, onRead)
-        : compareRecords(pool, pgClient, plan, mode === "snapshot" ? "snapshot" : "insert", eventVersion, options.pageSize, counts, onRead);
-    let batch;
+        ? (sink: RowSink) => readChanges(pool, plan, BigInt(cursor!.version!), options.pageSize, counts, sink)
+        : (sink: RowSink) => readCompared(pool, warehouse.reader, plan, mode === "snapshot" ? "snapshot" : "insert", eventVersion, options.pageSize, counts, sink);
+    let result;
     try {
-      batch = await spoolRecords({
-        contract,
-        origin,
-        details,
-        warnings: plan.warnings,
-        records,
-        syncState: () => ({ source: SOURCE, entity: contract.entity, cursor: next }),
-      });
+      result = await landStreamed(
+        pgClient,
+        { contract, origin, details, read, syncState: () => ({ source: SOURCE, entity: contract.entity, cursor: next }) },
+        { progress: options.progress },
+      );
     } catch (error) {
-      progress?.done();
       if (!(error instanceof ConcordError)) throw error;
       return fail(
         `${origin}: reading from ConcordDb failed (${error.message}); nothing from this table was kept and its cursor did not move. Run the same command again.`,
       );
     }
-    progress?.done();
-    try {
-      const result = await landBatch(pgClient, batch, { progress: options.progress });
-      return describe(result, batch.records, mode, counts, cursor, next);
-    } finally {
-      await batch.dispose();
-    }
+    return describe(result, result.records, mode, counts, cursor, next);
   } finally {
     await pgClient.query("select pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]).catch(() => undefined);
   }
@@ -168,77 +162,98 @@ function describe(result: LoadResult, records: number, mode: string, counts: Rec
 function shapeRow(plan: TablePlan, row: unknown[], offset: number): SourceRow {
   const values: (string | null)[] = new Array(plan.contract.columns.length).fill(null);
   let extra: Record<string, string> | null = null;
-  const nulColumns: string[] = [];
-  plan.columns.forEach((column, i) => {
+  let nulColumns: string[] | undefined;
+  const columns = plan.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i];
     let text = column.reader.text(row[offset + i]);
     if (text !== null && text.includes("\u0000")) {
       text = text.replaceAll("\u0000", NUL_REPLACEMENT);
-      nulColumns.push(column.target.kind === "contract" ? column.target.name : column.target.key);
+      (nulColumns ??= []).push(column.target.kind === "contract" ? column.target.name : column.target.key);
     }
     if (column.target.kind === "contract") values[column.target.index] = text;
     else if (text !== null) (extra ??= {})[column.target.key] = text;
-  });
-  if (nulColumns.length) (extra ??= {})[NUL_MARKER] = nulColumns.join(",");
+  }
+  if (nulColumns) (extra ??= {})[NUL_MARKER] = nulColumns.join(",");
   const id = BigInt(values[plan.keyIndex]!);
-  values[plan.sync.rowHash] = rowHash(values, extra, plan);
-  return { id, values, extra, hash: values[plan.sync.rowHash]! };
+  const rowHash = hashRow(values, extra, plan);
+  values[plan.sync.rowHash] = rowHash;
+  return { id, values, extra, hash: rowHash };
 }
 
 /** The hash of a row's values (sync columns left out) and its `_extra`: equal hashes, equal rows. */
-function rowHash(values: (string | null)[], extra: Record<string, string> | null, plan: TablePlan): string {
+function hashRow(values: (string | null)[], extra: Record<string, string> | null, plan: TablePlan): string {
   const data = values.filter((_, i) => i !== plan.sync.operation && i !== plan.sync.version && i !== plan.sync.rowHash);
   const sortedExtra = extra ? Object.fromEntries(Object.entries(extra).sort(([a], [b]) => (a < b ? -1 : 1))) : null;
-  return createHash("sha256").update(JSON.stringify([data, sortedExtra])).digest("hex").slice(0, 32);
+  return hash("sha256", JSON.stringify([data, sortedExtra])).slice(0, 32);
 }
 
-function event(plan: TablePlan, row: SourceRow, operation: Operation, version: string): LandedRecord {
-  const values = [...row.values];
-  values[plan.sync.operation] = operation;
-  values[plan.sync.version] = version;
-  return { kind: "row", sourceRow: row.id.toString(), values, extra: row.extra };
+/** A source row as an event of the load (its values array is reused: a shaped row is landed once). */
+function landEvent(sink: RowSink, plan: TablePlan, row: SourceRow, operation: Operation, version: string): void | Promise<void> {
+  row.values[plan.sync.operation] = operation;
+  row.values[plan.sync.version] = version;
+  return sink.row(row.values, row.extra, row.values[plan.keyIndex]!);
 }
 
-function tombstone(plan: TablePlan, id: bigint, version: string): LandedRecord {
+function landTombstone(sink: RowSink, plan: TablePlan, id: bigint, version: string): void | Promise<void> {
   const values: (string | null)[] = new Array(plan.contract.columns.length).fill(null);
   values[plan.keyIndex] = id.toString();
   values[plan.sync.operation] = "delete";
   values[plan.sync.version] = version;
-  return { kind: "row", sourceRow: id.toString(), values, extra: null };
+  return sink.row(values, null, id.toString());
 }
 
-/** Every row of the table in key order, in keyset pages: SELECT TOP (@n) … WHERE ID > @after ORDER BY ID. */
-async function* readAll(pool: ConcordPool, plan: TablePlan, pageSize: number, onRead: () => void): AsyncGenerator<SourceRow> {
+/**
+ * Every row of the table in key order, in keyset pages (SELECT TOP (@n) … WHERE ID > @after
+ * ORDER BY ID), each handed to `onRow` as the driver parses it.
+ */
+async function readAll(pool: ConcordPool, plan: TablePlan, pageSize: number, onRow: (row: SourceRow) => void | Promise<void>): Promise<void> {
   const key = quoteName(plan.table.primaryKey[0]);
   const statement = `SELECT TOP (@n) ${plan.columns.map((c) => c.reader.select()).join(", ")} FROM [dbo].${quoteName(plan.table.name)} WHERE ${key} > @after ORDER BY ${key}`;
   let after = MIN_BIGINT;
   for (;;) {
-    let rows = 0;
-    for await (const row of streamRows(pool, statement, [
+    const rows = await eachRow(pool, statement, [
       { name: "n", type: "int", value: pageSize },
       { name: "after", type: "bigint", value: after },
-    ])) {
+    ], (row) => {
       const shaped = shapeRow(plan, row, 0);
       if (shaped.id <= after) throw new ConcordError(`dbo.${plan.table.name} returned key ${shaped.id} after ${after}: keys out of order`);
       after = shaped.id;
-      rows++;
-      onRead();
-      yield shaped;
-    }
+      return onRow(shaped);
+    });
     if (rows < pageSize) return;
   }
 }
 
-/** The current version of each key in raw (deleted keys left out), in key order, through a cursor. */
-async function* warehouseState(client: pg.Client, plan: TablePlan): AsyncGenerator<{ id: bigint; hash: string | null }> {
-  const { rows: present } = await client.query("select to_regclass($1) is not null as present", [`raw.${plan.contract.rawTable}`]);
-  if (!present[0].present) return;
-  const c = plan.contract.columns;
-  const id = quoteIdent(c[plan.keyIndex].name);
-  const hash = quoteIdent(c[plan.sync.rowHash].name);
-  const op = quoteIdent(c[plan.sync.operation].name);
-  await client.query("begin isolation level repeatable read read only");
-  let ok = false;
-  try {
+/**
+ * The current version of each key in raw (deleted keys left out), in key order, through a
+ * cursor in batches, on a connection of its own (the other one is busy with the COPY).
+ * `current` is the row at hand; `fetch()` is needed whenever `needsFetch` says so.
+ */
+class WarehouseState {
+  private rows: { id: string; hash: string | null }[] = [];
+  private at = 0;
+  private ended = false;
+  private open = false;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly plan: TablePlan,
+  ) {}
+
+  static async start(client: pg.Client, plan: TablePlan): Promise<WarehouseState> {
+    const state = new WarehouseState(client, plan);
+    const { rows: present } = await client.query("select to_regclass($1) is not null as present", [`raw.${plan.contract.rawTable}`]);
+    if (!present[0].present) {
+      state.ended = true;
+      return state;
+    }
+    const c = plan.contract.columns;
+    const id = quoteIdent(c[plan.keyIndex].name);
+    const hash = quoteIdent(c[plan.sync.rowHash].name);
+    const op = quoteIdent(c[plan.sync.operation].name);
+    await client.query("begin isolation level repeatable read read only");
+    state.open = true;
     await client.query(
       `declare concord_state no scroll cursor for
        select id, hash from (
@@ -247,14 +262,34 @@ async function* warehouseState(client: pg.Client, plan: TablePlan): AsyncGenerat
          order by ${id}::numeric, _load_id desc
        ) latest where op is distinct from 'delete' order by id::numeric`,
     );
-    for (;;) {
-      const { rows } = await client.query("fetch forward 5000 from concord_state");
-      if (!rows.length) break;
-      for (const row of rows) yield { id: BigInt(row.id), hash: row.hash };
-    }
-    ok = true;
-  } finally {
-    await client.query(ok ? "commit" : "rollback").catch(() => undefined);
+    await state.fetch();
+    return state;
+  }
+
+  get needsFetch(): boolean {
+    return !this.ended && this.at >= this.rows.length;
+  }
+
+  /** The row at hand, or undefined when every row was read (check `needsFetch` first). */
+  get current(): { id: bigint; hash: string | null } | undefined {
+    const row = this.rows[this.at];
+    return row && { id: BigInt(row.id), hash: row.hash };
+  }
+
+  advance(): void {
+    this.at++;
+  }
+
+  async fetch(): Promise<void> {
+    const { rows } = await this.client.query("fetch forward 5000 from concord_state");
+    this.rows = rows;
+    this.at = 0;
+    if (!rows.length) this.ended = true;
+  }
+
+  async close(ok: boolean): Promise<void> {
+    if (this.open) await this.client.query(ok ? "commit" : "rollback").catch(() => undefined);
+    this.open = false;
   }
 }
 
@@ -262,54 +297,60 @@ async function* warehouseState(client: pg.Client, plan: TablePlan): AsyncGenerat
  * Every source row against the current state in raw, both in key order (a merge, so memory
  * stays flat): new keys are inserts (or the snapshot), changed hashes updates, keys gone deletes.
  */
-async function* compareRecords(
+async function readCompared(
   pool: ConcordPool,
-  client: pg.Client,
+  reader: pg.Client,
   plan: TablePlan,
   newRow: "snapshot" | "insert",
   version: string,
   pageSize: number,
   counts: Record<Operation, number>,
-  onRead: () => void,
-): AsyncGenerator<LandedRecord> {
-  const source = readAll(pool, plan, pageSize, onRead);
-  const held = warehouseState(client, plan);
-  try {
-    let s = await source.next();
-    let h = await held.next();
-    while (!s.done || !h.done) {
-      if (!s.done && (h.done || s.value.id < h.value.id)) {
-        counts[newRow]++;
-        yield event(plan, s.value, newRow, version);
-        s = await source.next();
-      } else if (!h.done && (s.done || h.value.id < s.value.id)) {
+  sink: RowSink,
+): Promise<void> {
+  const held = await WarehouseState.start(reader, plan);
+  let ok = false;
+  // Lands what comes before the source row `s` in the merge, then `s` itself. Synchronous but
+  // for the rare moments when the held state needs its next batch or COPY has to catch up.
+  const merge = (s: SourceRow): void | Promise<void> => {
+    for (;;) {
+      if (held.needsFetch) return held.fetch().then(() => merge(s));
+      const h = held.current;
+      if (h && h.id < s.id) {
         counts.delete++;
-        yield tombstone(plan, h.value.id, version);
-        h = await held.next();
-      } else if (!s.done && !h.done) {
-        if (s.value.hash !== h.value.hash) {
-          counts.update++;
-          yield event(plan, s.value, "update", version);
-        }
-        s = await source.next();
-        h = await held.next();
+        held.advance();
+        const waiting = landTombstone(sink, plan, h.id, version);
+        if (waiting) return waiting.then(() => merge(s));
+        continue;
       }
+      if (h && h.id === s.id) {
+        held.advance();
+        if (s.hash === h.hash) return;
+        counts.update++;
+        return landEvent(sink, plan, s, "update", version);
+      }
+      counts[newRow]++;
+      return landEvent(sink, plan, s, newRow, version);
     }
+  };
+  try {
+    await readAll(pool, plan, pageSize, merge);
+    // Keys still held after the last source row are gone from the source.
+    for (;;) {
+      if (held.needsFetch) await held.fetch();
+      const h = held.current;
+      if (!h) break;
+      counts.delete++;
+      held.advance();
+      await landTombstone(sink, plan, h.id, version);
+    }
+    ok = true;
   } finally {
-    await held.return(undefined);
-    await source.return(undefined);
+    await held.close(ok);
   }
 }
 
 /** CHANGETABLE(CHANGES …, @since) joined to the table's current rows, in pages on the key. */
-async function* changeRecords(
-  pool: ConcordPool,
-  plan: TablePlan,
-  since: bigint,
-  pageSize: number,
-  counts: Record<Operation, number>,
-  onRead: () => void,
-): AsyncGenerator<LandedRecord> {
+async function readChanges(pool: ConcordPool, plan: TablePlan, since: bigint, pageSize: number, counts: Record<Operation, number>, sink: RowSink): Promise<void> {
   const key = quoteName(plan.table.primaryKey[0]);
   const table = `[dbo].${quoteName(plan.table.name)}`;
   const columns = plan.columns.slice(1).map((c) => c.reader.select("T"));
@@ -320,14 +361,11 @@ async function* changeRecords(
     `WHERE CT.${key} > @after ORDER BY CT.${key}`;
   let after = MIN_BIGINT;
   for (;;) {
-    let rows = 0;
-    for await (const row of streamRows(pool, statement, [
+    const rows = await eachRow(pool, statement, [
       { name: "n", type: "int", value: pageSize },
       { name: "since", type: "bigint", value: since },
       { name: "after", type: "bigint", value: after },
-    ])) {
-      rows++;
-      onRead();
+    ], (row) => {
       const id = BigInt(String(row[0]));
       after = id;
       const operation = String(row[1]);
@@ -335,16 +373,14 @@ async function* changeRecords(
       // A delete, or a change to a row deleted since: a tombstone.
       if (operation === "D" || row[3] === null) {
         counts.delete++;
-        yield tombstone(plan, id, version);
-        continue;
+        return landTombstone(sink, plan, id, version);
       }
       // Same layout as a snapshot row: the key, then the other columns.
       const shaped = shapeRow(plan, [row[0], ...row.slice(4)], 0);
       const op: Operation = operation === "I" ? "insert" : "update";
       counts[op]++;
-      yield event(plan, shaped, op, version);
-    }
+      return landEvent(sink, plan, shaped, op, version);
+    });
     if (rows < pageSize) return;
   }
 }
-
