@@ -33,14 +33,14 @@ export const targetName = (target: Target) => `${target.schema}.${target.name}`;
 export const dependencies = (action: CompiledAction) => (action.dependencyTargets ?? []).map(targetName);
 
 /** Compiles the project (seconds) and returns the graph; a project that does not compile is an error naming the first problem. */
-export async function compileGraph(): Promise<CompiledGraph> {
+export async function compileGraph(whatNext = "Fix it and restart the server."): Promise<CompiledGraph> {
   const result = await dataform("compile", "", ["--json"]);
   // Dataform prints JSON log lines before the graph; the graph is the one document starting at a bare "{".
   const start = result.output.search(/^\{\s*$/m);
   if (start < 0) throw new Error(`dataform compile printed no graph (exit code ${result.code}): ${result.output.trim().split("\n").slice(-3).join(" ")}`);
   const graph = JSON.parse(result.output.slice(start)) as CompiledGraph;
   const problem = graph.graphErrors?.compilationErrors?.[0];
-  if (problem) throw new Error(`dataform compile: ${problem.fileName ?? "project"}: ${problem.message ?? "compilation error"}. Fix it and restart the server.`);
+  if (problem) throw new Error(`dataform compile: ${problem.fileName ?? "project"}: ${problem.message ?? "compilation error"}. ${whatNext}`);
   for (const key of ["tables", "operations", "assertions", "declarations"] as const) graph[key] ??= [];
   return graph;
 }
@@ -49,21 +49,27 @@ export async function compileGraph(): Promise<CompiledGraph> {
 const LEDGERS = new Set(["raw._loads", "raw._rejects", "raw._row_notes", "raw._sync_state"]);
 
 /**
- * The actions a sync of `source` must run so that everything reading its data is current:
+ * The actions a build of what `sources` loaded must run (one source for a sync) so that everything reading its data is current:
  * the models that read its raw tables or carry its tag, the data-quality tables that read the
  * load ledgers, and everything downstream of them (marts and assertions included). Upstream
  * models outside that set are left as they are unless `exists` says one is missing (a first
  * build): then it is added, with whatever it needs in turn. Operations upstream always run
  * (they create helpers, and are cheap).
  */
-export async function actionsFeeding(graph: CompiledGraph, source: string, exists: (relation: string) => Promise<boolean>): Promise<string[]> {
+export async function actionsFeeding(graph: CompiledGraph, sources: string | string[], exists: (relation: string) => Promise<boolean>): Promise<string[]> {
   const actions = [...graph.tables, ...graph.operations, ...graph.assertions].filter((a) => !a.disabled);
   const byName = new Map(actions.map((a) => [targetName(a.target), a]));
   const operations = new Set(graph.operations.map((a) => targetName(a.target)));
-  const rawPrefix = `raw.${source}__`;
+  const names = [sources].flat();
+  if (!names.length) return [];
+  const rawPrefixes = names.map((source) => `raw.${source}__`);
   const selected = new Set(
     actions
-      .filter((a) => (a.tags ?? []).includes(source) || dependencies(a).some((d) => d.startsWith(rawPrefix) || (["dq", "mart"].includes(a.target.schema) && LEDGERS.has(d))))
+      .filter(
+        (a) =>
+          (a.tags ?? []).some((tag) => names.includes(tag)) ||
+          dependencies(a).some((d) => rawPrefixes.some((prefix) => d.startsWith(prefix)) || (["dq", "mart"].includes(a.target.schema) && LEDGERS.has(d))),
+      )
       .map((a) => targetName(a.target)),
   );
   if (!selected.size) return [];
@@ -91,4 +97,39 @@ export async function actionsFeeding(graph: CompiledGraph, source: string, exist
     }
   }
   return [...selected].sort();
+}
+
+/**
+ * `actions` without the views that would come out as they are: a view (Dataform drops it with
+ * CASCADE and creates it again) needs re-creating only when its definition changed (the caller
+ * knows: the project's fingerprint), when it is missing, or when this build drops it, i.e. one
+ * of its inputs is a table rebuilt from scratch or a view re-created in this build (either drop
+ * cascades to it). Incremental tables only insert and merge, so views over them stay valid.
+ */
+export async function withoutUnchangedViews(graph: CompiledGraph, actions: string[], exists: (relation: string) => Promise<boolean>): Promise<string[]> {
+  const chosen = new Set(actions);
+  const byName = new Map([...graph.tables, ...graph.operations].map((a) => [targetName(a.target), a]));
+  const kept = new Map<string, boolean>();
+  const rebuilt = async (name: string): Promise<boolean> => {
+    const known = kept.get(name);
+    if (known !== undefined) return known;
+    const action = byName.get(name)!;
+    let result = true;
+    if (action.type === "view" && (await exists(name))) {
+      result = false;
+      for (const dep of dependencies(action)) {
+        const input = byName.get(dep);
+        if (!input || !chosen.has(dep) || input.type === "incremental" || graph.operations.includes(input)) continue;
+        if (input.type === "table" || (await rebuilt(dep))) {
+          result = true;
+          break;
+        }
+      }
+    }
+    kept.set(name, result);
+    return result;
+  };
+  const out: string[] = [];
+  for (const name of actions) if (!byName.has(name) || (await rebuilt(name))) out.push(name);
+  return out;
 }
