@@ -3,7 +3,11 @@
  * descriptions, columns, tags and dependencies. The catalog reads it for lineage; sync jobs
  * read it to build only what a source feeds.
  */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { projectRoot } from "./config.ts";
 import { dataform } from "./dataform.ts";
+import { projectFingerprint } from "./run/dataform-steps.ts";
 
 export interface Target {
   schema: string;
@@ -32,8 +36,24 @@ export interface CompiledGraph {
 export const targetName = (target: Target) => `${target.schema}.${target.name}`;
 export const dependencies = (action: CompiledAction) => (action.dependencyTargets ?? []).map(targetName);
 
-/** Compiles the project (seconds) and returns the graph; a project that does not compile is an error naming the first problem. */
+/**
+ * Where compiled graphs are kept, by the project's fingerprint (everything Dataform reads) and
+ * the version of @dataform/core: compiling takes many seconds on a busy machine, and every run
+ * and sync job needs the graph before its `dataform run`.
+ */
+function cachedGraphFile(): string {
+  const core = JSON.parse(readFileSync(path.join(projectRoot, "node_modules", "@dataform", "core", "package.json"), "utf8")) as { version: string };
+  return path.join(projectRoot, "node_modules", ".cache", "salesdw", `graph-${core.version}-${projectFingerprint()}.json`);
+}
+
+/** Compiles the project (seconds; the graph of an unchanged project is read back) and returns the graph; a project that does not compile is an error naming the first problem. */
 export async function compileGraph(whatNext = "Fix it and restart the server."): Promise<CompiledGraph> {
+  const file = cachedGraphFile();
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as CompiledGraph;
+  } catch {
+    // not compiled yet (or unreadable): compile
+  }
   const result = await dataform("compile", "", ["--json"]);
   // Dataform prints JSON log lines before the graph; the graph is the one document starting at a bare "{".
   const start = result.output.search(/^\{\s*$/m);
@@ -42,6 +62,11 @@ export async function compileGraph(whatNext = "Fix it and restart the server."):
   const problem = graph.graphErrors?.compilationErrors?.[0];
   if (problem) throw new Error(`dataform compile: ${problem.fileName ?? "project"}: ${problem.message ?? "compilation error"}. ${whatNext}`);
   for (const key of ["tables", "operations", "assertions", "declarations"] as const) graph[key] ??= [];
+  // Written aside then renamed: a concurrent reader sees the whole file or none.
+  mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(graph));
+  renameSync(partial, file);
   return graph;
 }
 

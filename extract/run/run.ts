@@ -16,7 +16,7 @@ import { info, warn } from "../log.ts";
 import { connect, describeUrl, ensureWarehouse } from "../warehouse/warehouse.ts";
 import { alertText, postAlert, registerWebhookSecret, staleFinding, staleSources, type Finding } from "./alerts.ts";
 import { loadRunConfig, type RunConfig } from "./config.ts";
-import { compileGraph } from "../dataform-graph.ts";
+import { compileGraph, targetName } from "../dataform-graph.ts";
 import { planBuild, relationExists, type BuildScope } from "./build-scope.ts";
 import { actionsOf, buildModels, failureDetails, firstErrorLine, projectFingerprint, runAssertions, type CompiledActions } from "./dataform-steps.ts";
 import { formatCount, formatSeconds, formatTime, table } from "./format.ts";
@@ -252,10 +252,13 @@ async function dataformSteps(
   info("\n── Models ──");
   let actions: CompiledActions;
   let scope: BuildScope = { kind: "full", reason: "" };
+  /** The relations the models make (tables, views, operations with an output). */
+  let relations: string[] = [];
   try {
     if (!generatedContractsAreCurrent()) throw new UserError("includes/contracts.js is stale: run `npm run contracts:generate` and commit it.");
     const graph = await compileGraph("Fix it and run again (npx dataform compile --track=false shows every problem).");
     actions = actionsOf(graph);
+    relations = [...graph.tables, ...graph.operations.filter((o) => o.hasOutput)].filter((a) => !a.disabled).map((a) => targetName(a.target));
     if (!options.skipModels) scope = await planBuild(client, graph, fingerprint, Boolean(options.fullRefresh));
   } catch (error) {
     const line = firstLine((error as Error).message);
@@ -279,7 +282,7 @@ async function dataformSteps(
     );
     const from = new Date();
     const build = await buildModels(url, models, Boolean(options.fullRefresh));
-    if (scope.kind === "scoped" && build.code === 0) await rebuildMissing(client, url, actions.models, build);
+    if (scope.kind === "scoped" && build.code === 0) await rebuildMissing(client, url, relations, build);
     const errors = failureDetails(build.output);
     for (const [name, line] of errors) {
       warn(`error: model ${name}: ${line}`);
