@@ -62,11 +62,16 @@ export async function compileGraph(whatNext = "Fix it and restart the server."):
   const problem = graph.graphErrors?.compilationErrors?.[0];
   if (problem) throw new Error(`dataform compile: ${problem.fileName ?? "project"}: ${problem.message ?? "compilation error"}. ${whatNext}`);
   for (const key of ["tables", "operations", "assertions", "declarations"] as const) graph[key] ??= [];
-  // Written aside then renamed: a concurrent reader sees the whole file or none.
-  mkdirSync(path.dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(graph));
-  renameSync(partial, file);
+  // Written aside then renamed: a concurrent reader sees the whole file or none. A read-only
+  // installation just compiles each time.
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(graph));
+    renameSync(partial, file);
+  } catch {
+    // not kept
+  }
   return graph;
 }
 
