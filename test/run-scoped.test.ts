@@ -78,11 +78,18 @@ describe("salesdw run after a new load of one source", () => {
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(second.stdout).toMatch(/dataform run: \d+ of \d+ models, what the new loads of karamad feed \(\d+ unchanged views kept\)/);
     expect(second.stdout).toMatch(/Models\s+\d+ built for karamad/);
-    const [logged] = await queryRows<{ sources: string[] }>(url, "select s -> 'sources' as sources from raw._runs, jsonb_array_elements(steps) s where s ->> 'step' = 'models' order by run_id desc limit 1");
+    const [logged] = await queryRows<{ sources: string[]; models: string[] }>(
+      url,
+      "select s -> 'sources' as sources, s -> 'models' as models from raw._runs, jsonb_array_elements(steps) s where s ->> 'step' = 'models' order by run_id desc limit 1",
+    );
     expect(logged.sources).toEqual(["karamad"]);
+    // Karamad's models and what they feed ran; no model of Reckon's own did.
+    expect(logged.models).toEqual(expect.arrayContaining(["staging.stg_karamad__sales_line", "canonical.sales_line", "canonical.customer", "dw.fct_sales_line", "mart.kpi_net_sales_daily", "dq.issues"]));
+    expect(logged.models.filter((name) => /^(staging\.stg_reckon__|canonical\.(int_sales_line__reckon|reckon_))/.test(name))).toEqual([]);
 
     const after = await relations();
-    const reckonOnly = [...before.keys()].filter((name) => /reckon/.test(name));
+    // Reckon's staging reads only Reckon's raw tables: nothing of it may have been re-created.
+    const reckonOnly = [...before.keys()].filter((name) => /^staging\.stg_reckon__/.test(name));
     expect(reckonOnly.length).toBeGreaterThan(3);
     for (const name of reckonOnly) expect([name, after.get(name)]).toEqual([name, before.get(name)]);
     // Karamad's tables were rebuilt (new relations); its staging view over raw stayed valid and was kept.

@@ -49,8 +49,10 @@ export interface DataformStep {
   built?: number;
   /** Models not run because one they depend on failed. */
   not_run?: number;
-  /** A build of only what these sources' new loads feed (absent: the whole project). */
+  /** A build of only what these sources' new loads feed (absent: the whole project)… */
   sources?: string[];
+  /** …and the models it built. */
+  models?: string[];
   passed?: number;
   failed: string[];
   message?: string;
@@ -303,7 +305,7 @@ async function dataformSteps(
         not_run: notRun,
         failed: [...errors.keys()],
         message: message ?? [...errors.values()][0],
-        ...(scope.kind === "scoped" ? { sources: scope.sources } : {}),
+        ...(scope.kind === "scoped" ? { sources: scope.sources, models: build.created } : {}),
       }),
     );
     builtAt = fingerprint;
