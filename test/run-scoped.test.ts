@@ -68,7 +68,7 @@ describe("salesdw run after a new load of one source", () => {
     expect(first.stdout).toMatch(/dataform run: \d+ models \(first build\)/);
     expect(await karamadNet()).toBe(months.reduce((sum, m) => sum + m.signedNet, 0n));
     before = await relations();
-    expect(before.has("staging.stg_reckon__sales_line")).toBe(true);
+    expect(before.has("staging.stg_reckon__sales_lines")).toBe(true);
   }, BUILDS);
 
   it("builds only what the new Karamad load feeds, and leaves Reckon's models alone", async () => {
