@@ -129,37 +129,3 @@ export async function actionsFeeding(graph: CompiledGraph, sources: string | str
   return [...selected].sort();
 }
 
-/**
- * `actions` without the views that would come out as they are: a view (Dataform drops it with
- * CASCADE and creates it again) needs re-creating only when its definition changed (the caller
- * knows: the project's fingerprint), when it is missing, or when this build drops it, i.e. one
- * of its inputs is a table rebuilt from scratch or a view re-created in this build (either drop
- * cascades to it). Incremental tables only insert and merge, so views over them stay valid.
- */
-export async function withoutUnchangedViews(graph: CompiledGraph, actions: string[], exists: (relation: string) => Promise<boolean>): Promise<string[]> {
-  const chosen = new Set(actions);
-  const byName = new Map([...graph.tables, ...graph.operations].map((a) => [targetName(a.target), a]));
-  const kept = new Map<string, boolean>();
-  const rebuilt = async (name: string): Promise<boolean> => {
-    const known = kept.get(name);
-    if (known !== undefined) return known;
-    const action = byName.get(name)!;
-    let result = true;
-    if (action.type === "view" && (await exists(name))) {
-      result = false;
-      for (const dep of dependencies(action)) {
-        const input = byName.get(dep);
-        if (!input || !chosen.has(dep) || input.type === "incremental" || graph.operations.includes(input)) continue;
-        if (input.type === "table" || (await rebuilt(dep))) {
-          result = true;
-          break;
-        }
-      }
-    }
-    kept.set(name, result);
-    return result;
-  };
-  const out: string[] = [];
-  for (const name of actions) if (!byName.has(name) || (await rebuilt(name))) out.push(name);
-  return out;
-}

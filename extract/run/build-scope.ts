@@ -2,19 +2,19 @@
  * What a build must run, for `salesdw run` and the API's sync jobs alike: the whole project
  * (first build, --full-refresh, a changed project, a last build that failed), or only what the
  * sources with loads not yet built feed (actionsFeeding: their models and everything
- * downstream), without the views that would come out unchanged.
+ * downstream).
  *
  * A load is built once dq.run_stats has its row: run_stats is incremental over raw._loads and
  * runs after canonical.sales_line and dq.issues, so a build records there the loads it took in.
  */
 import type pg from "pg";
-import { actionsFeeding, withoutUnchangedViews, type CompiledGraph } from "../dataform-graph.ts";
+import { actionsFeeding, type CompiledGraph } from "../dataform-graph.ts";
 import type { DataformStep, RunStep } from "./run.ts";
 
 export type BuildScope =
   | { kind: "full"; reason: string }
-  /** `actions`: the models to run, for the loads of `sources`; `unchangedViews`: views left as they are. */
-  | { kind: "scoped"; sources: string[]; actions: string[]; unchangedViews: number };
+  /** `actions`: the models to run, for the loads of `sources`. */
+  | { kind: "scoped"; sources: string[]; actions: string[] };
 
 /** The last model build `salesdw run` logged (raw._runs), or undefined before the first. */
 export async function lastBuild(client: pg.ClientBase): Promise<{ runId: number; ok: boolean; fingerprint: string | null } | undefined> {
@@ -45,23 +45,19 @@ export async function sourcesWithNewLoads(client: pg.ClientBase): Promise<string
 export const relationExists = (client: pg.ClientBase) => async (relation: string) =>
   Boolean((await client.query("select to_regclass($1) is not null as present", [relation])).rows[0].present);
 
-/**
- * What a build of the loads of `sources` runs: the models they feed (actionsFeeding) less the
- * views that stay valid, and the assertions over them. Views are kept only when `sameProject`
- * says the project is the one the last successful build used (else their definitions may differ).
- */
+/** What a build of the loads of `sources` runs: the models they feed (actionsFeeding) and the assertions over them. */
 export async function scopedModels(
   client: pg.ClientBase,
   graph: CompiledGraph,
   sources: string[],
-  sameProject: boolean,
-): Promise<{ actions: string[]; assertions: string[]; unchangedViews: number }> {
+): Promise<{ actions: string[]; assertions: string[] }> {
   const exists = relationExists(client);
   const isAssertion = new Set(graph.assertions.map((a) => `${a.target.schema}.${a.target.name}`));
   const fed = await actionsFeeding(graph, sources, exists);
   const models = fed.filter((name) => !isAssertion.has(name));
-  const actions = sameProject ? await withoutUnchangedViews(graph, models, exists) : models;
-  return { actions, assertions: fed.filter((name) => isAssertion.has(name)), unchangedViews: models.length - actions.length };
+  // Views are re-created even when unchanged: left out of --actions, a view would no longer order
+  // the tables on either side of it (Dataform orders only the actions it runs).
+  return { actions: models, assertions: fed.filter((name) => isAssertion.has(name)) };
 }
 
 /** What `salesdw run` builds (see the file's comment). */
@@ -74,6 +70,6 @@ export async function planBuild(client: pg.ClientBase, graph: CompiledGraph, fin
   const sources = await sourcesWithNewLoads(client);
   if (!sources) return { kind: "full", reason: "no record of the loads built (dq.run_stats)" };
   if (!sources.length) return { kind: "full", reason: "no new load, but the last checks did not pass" };
-  const { actions, unchangedViews } = await scopedModels(client, graph, sources, true);
-  return { kind: "scoped", sources, actions, unchangedViews };
+  const { actions } = await scopedModels(client, graph, sources);
+  return { kind: "scoped", sources, actions };
 }

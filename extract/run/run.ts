@@ -279,7 +279,7 @@ async function dataformSteps(
     const models = scope.kind === "scoped" ? scope.actions : actions.models;
     info(
       scope.kind === "scoped"
-        ? `dataform run: ${models.length} of ${actions.models.length} models, what the new loads of ${scope.sources.join(", ")} feed (${scope.unchangedViews} unchanged views kept)…`
+        ? `dataform run: ${models.length} of ${actions.models.length} models, what the new loads of ${scope.sources.join(", ")} feed…`
         : `dataform run: ${models.length} models (${scope.reason})…`,
     );
     const from = new Date();

@@ -17,8 +17,7 @@ import pg from "pg";
 import { projectRoot } from "../config.ts";
 import { dataform, isInterestingLine } from "../dataform.ts";
 import { compileGraph } from "../dataform-graph.ts";
-import { lastBuild, scopedModels, sourcesWithNewLoads } from "../run/build-scope.ts";
-import { projectFingerprint } from "../run/dataform-steps.ts";
+import { scopedModels, sourcesWithNewLoads } from "../run/build-scope.ts";
 import { redact } from "../log.ts";
 import { pullSources } from "../sources/registry.ts";
 import { clientConfig, registerUrlSecret } from "../warehouse/warehouse.ts";
@@ -80,13 +79,12 @@ export const defaultSyncCommand: SyncCommand = (source, range) =>
 /**
  * `dataform run` of what the source feeds, the way `salesdw run` scopes its build (scopedModels:
  * the models fed by the sources with loads not yet built, this one included, everything
- * downstream of them, whatever upstream is missing, less the views that stay valid, and the
- * assertions over them); the whole project when no model reads the source.
+ * downstream of them, whatever upstream is missing, and the assertions over them); the whole
+ * project when no model reads the source.
  */
 export const dataformTransform: TransformStep = async (url, onLine, source) => {
   const actions = await scopedActions(url, source);
   onLine(actions ? `dataform run: ${actions.length} actions fed by ${source}` : `dataform run: no model reads ${source}'s tables; building the whole project`);
-  if (actions && !actions.length) return { ok: true, errors: [] }; // every view it feeds is current
   const run = await dataform("run", url, actions ? actions.flatMap((name) => ["--actions", name]) : [], onLine);
   const errors = [
     ...run.failedActions.map((name) => `dataform run: ${name} failed`),
@@ -103,9 +101,8 @@ async function scopedActions(url: string, source: string): Promise<string[] | un
   await client.connect();
   try {
     const sources = [...new Set([source, ...((await sourcesWithNewLoads(client)) ?? [])])];
-    const last = await lastBuild(client);
-    const { actions, assertions, unchangedViews } = await scopedModels(client, graph, sources, Boolean(last?.ok && last.fingerprint === projectFingerprint()));
-    return actions.length || unchangedViews ? [...actions, ...assertions] : undefined;
+    const { actions, assertions } = await scopedModels(client, graph, sources);
+    return actions.length ? [...actions, ...assertions] : undefined;
   } finally {
     await client.end();
   }
