@@ -3,7 +3,9 @@
  * file, in a database of its own (salesdw_bench, recreated each time):
  *   1. the extractor (a child process, as a user runs it): rows/s, MB/s, peak RSS;
  *   2. a plain `COPY … (FORMAT csv)` of the same file into an all-text table: the engine's limit;
- *   3. a full `dataform run`, then one more file of 1% of the rows and the incremental run;
+ *   3. the build as users run it (`salesdw run --skip-extract`, a child process: compile, the
+ *      model build, the assertions): the first, full one, then after one more file of 1% of the
+ *      rows the one that builds only what that load feeds;
  *   4. (unless --api-seconds 0) the API: p95 under 50 concurrent clients (bench-api.ts).
  * Prints the figures and writes them as JSON to bench-results/.
  */
@@ -43,14 +45,14 @@ export async function runBench(rows: number, options: { apiSeconds?: number } = 
   info("Plain COPY of the same file into an all-text table …");
   const copySeconds = await timePlainCopy(file, url, STANDARD_WIDTH);
 
-  info("dataform run (full) …");
-  const full = await timeDataform(url);
+  info("salesdw run --skip-extract (the first build: everything) …");
+  const full = await timeBuild(url);
   const increment = Math.max(1, Math.round(rows / 100));
   const smallFile = path.join(dir, `karamad-${rows}-increment.csv`);
   await writeKaramadMonth(smallFile, { jalaliYear: 1403, jalaliMonth: 7, lines: increment, seed: 43, invoicePrefix: "I" });
   const smallExtract = await timeExtractor(smallFile, url);
-  info(`dataform run after one more file of ${increment.toLocaleString("en-US")} rows …`);
-  const incremental = await timeDataform(url);
+  info(`salesdw run --skip-extract after one more file of ${increment.toLocaleString("en-US")} rows …`);
+  const incremental = await timeBuild(url);
 
   info(`Generating ${rows.toLocaleString("en-US")} rows of the 61-column sales-detail layout …`);
   const detailFile = path.join(dir, `karamad-detail-${rows}.csv`);
@@ -71,11 +73,13 @@ export async function runBench(rows: number, options: { apiSeconds?: number } = 
     extractor: { seconds: round(extractor.seconds), rows_per_s: Math.round(rows / extractor.seconds), mb_per_s: round(mb / extractor.seconds), peak_rss_mb: round(extractor.peakRssMb) },
     plain_copy: { seconds: round(copySeconds), rows_per_s: Math.round(rows / copySeconds), mb_per_s: round(mb / copySeconds) },
     extractor_vs_copy: round(copySeconds / extractor.seconds),
-    dataform_full_run_s: round(full),
+    dataform_full_run_s: round(full.seconds),
+    full_build: full.steps,
     increment_rows: increment,
     increment_extract_s: round(smallExtract.seconds),
-    dataform_incremental_run_s: round(incremental),
-    incremental_vs_full: round(incremental / full),
+    dataform_incremental_run_s: round(incremental.seconds),
+    incremental_build: incremental.steps,
+    incremental_vs_full: round(incremental.seconds / full.seconds),
     detail_layout: {
       columns: DETAIL_HEADERS.length,
       file_mb: round(detailBytes / 1e6),
@@ -99,7 +103,7 @@ Benchmark, ${rows.toLocaleString("en-US")} rows (${figures.file_mb} MB):
     extractor      ${figures.detail_layout.extractor.rows_per_s.toLocaleString("en-US")} rows/s, ${figures.detail_layout.extractor.mb_per_s} MB/s, peak RSS ${figures.detail_layout.extractor.peak_rss_mb} MB
     plain COPY     ${figures.detail_layout.plain_copy.rows_per_s.toLocaleString("en-US")} rows/s
     extractor/COPY ${figures.detail_layout.extractor_vs_copy}   (target >= 0.67)
-  dataform run     full ${figures.dataform_full_run_s} s; after a ${increment.toLocaleString("en-US")}-row file ${figures.dataform_incremental_run_s} s; ratio ${figures.incremental_vs_full}   (target <= 0.15)
+  salesdw run      full ${figures.dataform_full_run_s} s (${describeBuild(full.steps)}); after a ${increment.toLocaleString("en-US")}-row file ${figures.dataform_incremental_run_s} s (${describeBuild(incremental.steps)}); ratio ${figures.incremental_vs_full}   (target <= 0.15)
 ${api ? `  API, ${api.range.from} … ${api.range.to}, 50 clients (autocannon):\n${api.endpoints.map((e) => `    ${e.path.padEnd(28)} p95 ${e.p95_ms} ms, ${e.p95_vs_target}× the 50 ms target (p50 ${e.p50_ms}, p99 ${e.p99_ms} ms; ${e.requests.toLocaleString("en-US")} requests, ${e.non_2xx} not 2xx; ${e.rows_per_answer} rows an answer)`).join("\n")}\n` : ""}Written to ${path.relative(process.cwd(), out)}`);
   return 0;
 }
@@ -164,3 +168,30 @@ export async function timeDataform(url: string): Promise<number> {
   if (run.code !== 0) throw new Error(`dataform run failed during the benchmark:\n${run.output}`);
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
+
+interface BuildSteps {
+  models_s: number;
+  checks_s: number;
+  models_built: number;
+  /** The sources a scoped build was for (absent: the whole project). */
+  sources?: string[];
+}
+
+/** `salesdw run --skip-extract` in a child process, what a user runs; its steps' timings come from the run log. */
+async function timeBuild(url: string): Promise<{ seconds: number; steps: BuildSteps }> {
+  const run = await timeCli(["run", "--skip-extract"], { WAREHOUSE_URL: url, SALESDW_ALERT_WEBHOOK: "" });
+  const client = await connect(url);
+  try {
+    const { rows } = await client.query<{ steps: { step: string; seconds: number; built?: number; sources?: string[] }[] }>("select steps from raw._runs order by run_id desc limit 1");
+    const models = rows[0].steps.find((s) => s.step === "models");
+    const checks = rows[0].steps.find((s) => s.step === "checks");
+    return {
+      seconds: run.seconds,
+      steps: { models_s: round(models?.seconds ?? 0), checks_s: round(checks?.seconds ?? 0), models_built: models?.built ?? 0, ...(models?.sources ? { sources: models.sources } : {}) },
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+const describeBuild = (s: BuildSteps) => `${s.models_built} models${s.sources ? ` for ${s.sources.join(", ")}` : ""} ${s.models_s} s, checks ${s.checks_s} s`;

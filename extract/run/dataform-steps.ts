@@ -31,6 +31,12 @@ export async function compileActions(url: string): Promise<CompiledActions> {
   return { models: [...names(graph.operations), ...names(graph.tables)], assertions: names(graph.assertions) };
 }
 
+/** The actions of a compiled graph by kind (enabled ones only). */
+export function actionsOf(graph: CompiledGraph): CompiledActions {
+  const names = (list: CompiledGraph["tables"]) => (list ?? []).filter((a) => !(a as { disabled?: boolean }).disabled).map((a) => `${a.target.schema}.${a.target.name}`);
+  return { models: [...names(graph.operations), ...names(graph.tables)], assertions: names(graph.assertions) };
+}
+
 /** `dataform run` of the models only (their assertions run in the next step). */
 export function buildModels(url: string, models: string[], fullRefresh: boolean, onLine?: (line: string) => void): Promise<DataformOutcome> {
   return dataform("run", url, [...models.flatMap((name) => ["--actions", name]), ...(fullRefresh ? ["--full-refresh"] : [])], onLine);

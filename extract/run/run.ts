@@ -16,7 +16,9 @@ import { info, warn } from "../log.ts";
 import { connect, describeUrl, ensureWarehouse } from "../warehouse/warehouse.ts";
 import { alertText, postAlert, registerWebhookSecret, staleFinding, staleSources, type Finding } from "./alerts.ts";
 import { loadRunConfig, type RunConfig } from "./config.ts";
-import { buildModels, compileActions, failureDetails, firstErrorLine, projectFingerprint, runAssertions, type CompiledActions } from "./dataform-steps.ts";
+import { compileGraph, targetName } from "../dataform-graph.ts";
+import { planBuild, relationExists, type BuildScope } from "./build-scope.ts";
+import { actionsOf, buildModels, failureDetails, firstErrorLine, projectFingerprint, runAssertions, type CompiledActions } from "./dataform-steps.ts";
 import { formatCount, formatSeconds, formatTime, table } from "./format.ts";
 import { acquireRunLock, RunRefused } from "./lock.ts";
 import { withRunId } from "./runs-schema.ts";
@@ -47,6 +49,10 @@ export interface DataformStep {
   built?: number;
   /** Models not run because one they depend on failed. */
   not_run?: number;
+  /** A build of only what these sources' new loads feed (absent: the whole project)… */
+  sources?: string[];
+  /** …and the models it built. */
+  models?: string[];
   passed?: number;
   failed: string[];
   message?: string;
@@ -247,9 +253,15 @@ async function dataformSteps(
 
   info("\n── Models ──");
   let actions: CompiledActions;
+  let scope: BuildScope = { kind: "full", reason: "" };
+  /** The relations the models make (tables, views, operations with an output). */
+  let relations: string[] = [];
   try {
     if (!generatedContractsAreCurrent()) throw new UserError("includes/contracts.js is stale: run `npm run contracts:generate` and commit it.");
-    actions = await compileActions(url);
+    const graph = await compileGraph("Fix it and run again (npx dataform compile --track=false shows every problem).");
+    actions = actionsOf(graph);
+    relations = [...graph.tables, ...graph.operations.filter((o) => o.hasOutput)].filter((a) => !a.disabled).map((a) => targetName(a.target));
+    if (!options.skipModels) scope = await planBuild(client, graph, fingerprint, Boolean(options.fullRefresh));
   } catch (error) {
     const line = firstLine((error as Error).message);
     warn(`error: ${line}`);
@@ -264,9 +276,15 @@ async function dataformSteps(
   if (options.skipModels) {
     info("Not rebuilt (--skip-models).");
   } else {
-    info(`dataform run: ${actions.models.length} models${options.fullRefresh ? " (--full-refresh)" : ""}…`);
+    const models = scope.kind === "scoped" ? scope.actions : actions.models;
+    info(
+      scope.kind === "scoped"
+        ? `dataform run: ${models.length} of ${actions.models.length} models, what the new loads of ${scope.sources.join(", ")} feed…`
+        : `dataform run: ${models.length} models (${scope.reason})…`,
+    );
     const from = new Date();
-    const build = await buildModels(url, actions.models, Boolean(options.fullRefresh));
+    const build = await buildModels(url, models, Boolean(options.fullRefresh));
+    if (scope.kind === "scoped" && build.code === 0) await rebuildMissing(client, url, relations, build);
     const errors = failureDetails(build.output);
     for (const [name, line] of errors) {
       warn(`error: model ${name}: ${line}`);
@@ -279,9 +297,17 @@ async function dataformSteps(
       findings.push({ subject: "models", line: message, look: "npx dataform run --track=false" });
     }
     const ok = build.code === 0 && !errors.size;
-    const notRun = Math.max(actions.models.length - build.created.length - errors.size, 0);
+    const notRun = Math.max(models.length - build.created.length - errors.size, 0);
     info(`${build.created.length} built${errors.size ? `, ${errors.size} failed` : ""}${notRun ? `, ${notRun} not run` : ""}.`);
-    steps.push(step("models", ok ? "ok" : "failed", from, { built: build.created.length, not_run: notRun, failed: [...errors.keys()], message: message ?? [...errors.values()][0] }));
+    steps.push(
+      step("models", ok ? "ok" : "failed", from, {
+        built: build.created.length,
+        not_run: notRun,
+        failed: [...errors.keys()],
+        message: message ?? [...errors.values()][0],
+        ...(scope.kind === "scoped" ? { sources: scope.sources, models: build.created } : {}),
+      }),
+    );
     builtAt = fingerprint;
     buildFailed = !ok;
   }
@@ -310,6 +336,24 @@ async function dataformSteps(
     steps.push(step("checks", checks.ok ? "ok" : "failed", from, { passed: checks.passed.length, failed: checks.failed, message: message ?? (checks.failed.length ? `${checks.failed.length} failed` : undefined) }));
   }
   return { steps, fingerprint: builtAt };
+}
+
+/**
+ * After a scoped build, every model of the project must still exist: a view that reads a rebuilt
+ * table without declaring it (no ref()) would have been dropped by the table's DROP … CASCADE.
+ * Those are built again, and their outcome added to `build`'s.
+ */
+async function rebuildMissing(client: pg.Client, url: string, models: string[], build: Awaited<ReturnType<typeof buildModels>>): Promise<void> {
+  const exists = relationExists(client);
+  const missing: string[] = [];
+  for (const name of models) if (!(await exists(name))) missing.push(name);
+  if (!missing.length) return;
+  info(`${missing.length} models dropped along the way (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}); building them again…`);
+  const again = await buildModels(url, missing, false);
+  build.code = again.code;
+  build.output += again.output;
+  build.created.push(...again.created);
+  build.failedActions.push(...again.failedActions);
 }
 
 /**
@@ -368,7 +412,7 @@ function printSummary(run: {
     const failed = s.failed.length ? `, ${s.failed.length} failed (${few(s.failed)})` : s.status === "failed" ? `, failed: ${s.message}` : "";
     if (s.status === "not_run") info(`${s.step === "models" ? "Models     " : "Assertions "} ${s.message}`);
     else if (s.status === "up_to_date") info(`${s.step === "models" ? "Models      up to date, not rebuilt" : `Assertions  ${s.passed ?? "all"} passed`} (${s.message})`);
-    else if (s.step === "models") info(`Models      ${s.built ?? 0} built${failed}${s.not_run ? `, ${s.not_run} not run` : ""} (${formatSeconds(s.seconds)})`);
+    else if (s.step === "models") info(`Models      ${s.built ?? 0} built${s.sources ? ` for ${s.sources.join(", ")}` : ""}${failed}${s.not_run ? `, ${s.not_run} not run` : ""} (${formatSeconds(s.seconds)})`);
     else info(`Assertions  ${s.passed ?? 0} passed${failed} (${formatSeconds(s.seconds)})`);
   }
   for (const line of run.warnings) warn(`warning: ${line}`);

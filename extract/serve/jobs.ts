@@ -16,7 +16,8 @@ import path from "node:path";
 import pg from "pg";
 import { projectRoot } from "../config.ts";
 import { dataform, isInterestingLine } from "../dataform.ts";
-import { actionsFeeding, compileGraph } from "../dataform-graph.ts";
+import { compileGraph } from "../dataform-graph.ts";
+import { scopedModels, sourcesWithNewLoads } from "../run/build-scope.ts";
 import { redact } from "../log.ts";
 import { pullSources } from "../sources/registry.ts";
 import { clientConfig, registerUrlSecret } from "../warehouse/warehouse.ts";
@@ -76,13 +77,15 @@ export const defaultSyncCommand: SyncCommand = (source, range) =>
     : undefined;
 
 /**
- * `dataform run` of what the source feeds (actionsFeeding: its models, everything downstream of
- * them, and whatever upstream is missing); the whole project when no model reads the source.
+ * `dataform run` of what the source feeds, the way `salesdw run` scopes its build (scopedModels:
+ * the models fed by the sources with loads not yet built, this one included, everything
+ * downstream of them, whatever upstream is missing, and the assertions over them); the whole
+ * project when no model reads the source.
  */
 export const dataformTransform: TransformStep = async (url, onLine, source) => {
   const actions = await scopedActions(url, source);
-  onLine(actions.length ? `dataform run: ${actions.length} actions fed by ${source}` : `dataform run: no model reads ${source}'s tables; building the whole project`);
-  const run = await dataform("run", url, actions.length ? actions.flatMap((name) => ["--actions", name]) : [], onLine);
+  onLine(actions ? `dataform run: ${actions.length} actions fed by ${source}` : `dataform run: no model reads ${source}'s tables; building the whole project`);
+  const run = await dataform("run", url, actions ? actions.flatMap((name) => ["--actions", name]) : [], onLine);
   const errors = [
     ...run.failedActions.map((name) => `dataform run: ${name} failed`),
     ...run.assertionsFailed.map((name) => `dataform run: assertion ${name} failed`),
@@ -91,12 +94,15 @@ export const dataformTransform: TransformStep = async (url, onLine, source) => {
   return { ok: run.code === 0 && !errors.length, errors };
 };
 
-async function scopedActions(url: string, source: string): Promise<string[]> {
+/** The actions to run, or undefined when no model reads the source (then the whole project runs). */
+async function scopedActions(url: string, source: string): Promise<string[] | undefined> {
   const graph = await compileGraph();
   const client = new pg.Client(clientConfig(url));
   await client.connect();
   try {
-    return await actionsFeeding(graph, source, async (relation) => (await client.query("select to_regclass($1) is not null as present", [relation])).rows[0].present);
+    const sources = [...new Set([source, ...((await sourcesWithNewLoads(client)) ?? [])])];
+    const { actions, assertions } = await scopedModels(client, graph, sources);
+    return actions.length ? [...actions, ...assertions] : undefined;
   } finally {
     await client.end();
   }
