@@ -29,13 +29,18 @@ export async function lastBuild(client: pg.ClientBase): Promise<{ runId: number;
   return undefined;
 }
 
+/**
+ * Loads (alias `l`) no build has taken in yet. A sync that found nothing new (a 0-row load kept
+ * only for the run log) changes no model: it waits for the next build instead of causing one.
+ */
+export const UNBUILT_LOADS = `select l.load_id, l.source from raw._loads l
+  where not exists (select 1 from dq.run_stats s where s.load_id = l.load_id)
+    and not coalesce((l.details->>'nothing_new')::boolean, false)`;
+
 /** Sources of loads no build has taken in yet; undefined when that cannot be told (no dq.run_stats yet). */
 export async function sourcesWithNewLoads(client: pg.ClientBase): Promise<string[] | undefined> {
   try {
-    const { rows } = await client.query<{ source: string }>(
-      `select distinct l.source from raw._loads l
-       where not exists (select 1 from dq.run_stats s where s.load_id = l.load_id) order by 1`,
-    );
+    const { rows } = await client.query<{ source: string }>(`select distinct source from (${UNBUILT_LOADS}) unbuilt order by 1`);
     return rows.map((r) => r.source);
   } catch {
     return undefined; // no dq.run_stats yet, or a role that may not read it

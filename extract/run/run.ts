@@ -17,7 +17,7 @@ import { connect, describeUrl, ensureWarehouse } from "../warehouse/warehouse.ts
 import { alertText, postAlert, registerWebhookSecret, staleFinding, staleSources, type Finding } from "./alerts.ts";
 import { loadRunConfig, type RunConfig } from "./config.ts";
 import { compileGraph, targetName } from "../dataform-graph.ts";
-import { planBuild, relationExists, type BuildScope } from "./build-scope.ts";
+import { planBuild, relationExists, UNBUILT_LOADS, type BuildScope } from "./build-scope.ts";
 import { actionsOf, buildModels, failureDetails, firstErrorLine, projectFingerprint, runAssertions, type CompiledActions } from "./dataform-steps.ts";
 import { formatCount, formatSeconds, formatTime, table } from "./format.ts";
 import { acquireRunLock, RunRefused } from "./lock.ts";
@@ -371,7 +371,7 @@ async function upToDate(client: pg.Client, fingerprint: string): Promise<{ built
   if (!build || !check || Number(check.run_id) < Number(build.run_id)) return undefined;
   if (ran(build, "models")!.status !== "ok" || build.models_fingerprint !== fingerprint || ran(check, "checks")!.status !== "ok") return undefined;
   const modelled = await client
-    .query("select not exists (select 1 from raw._loads l where not exists (select 1 from dq.run_stats s where s.load_id = l.load_id)) as done")
+    .query(`select not exists (${UNBUILT_LOADS}) as done`)
     .then((r) => Boolean(r.rows[0].done))
     .catch(() => false); // no dq.run_stats yet, or a role that may not read it: rebuild
   if (!modelled) return undefined;
