@@ -57,7 +57,6 @@ export function register(program: Command): void {
     .option("--out <dir>", "output folder", "samples/events")
     .option("--sellers <n>", "sellers", wholeNumber, 10)
     .option("--days <n>", "days, one file per week", wholeNumber, 14)
-    .option("--api-seconds <n>", "seconds of load on each API endpoint (50 clients, autocannon) after the warehouse is built; 0 skips it", wholeNumber, 10)
     .option("--events <n>", "regular events (default 8 per seller and day; planted quirks come on top)", wholeNumber)
     .option("--seed <n>", "random seed", wholeNumber, 1)
     .option("--timezone <zone>", "write naive timestamps in this IANA zone (load them with the same --timezone)", "UTC")

@@ -52,12 +52,7 @@ async function ensureRolesOnce(client: pg.Client): Promise<string[]> {
     // raw belongs to the loader; the ledger exists so that the grants below cover it.
     await client.query("create schema if not exists raw");
     await client.query(LEDGER_DDL);
-    await client.query(`alter schema raw owner to ${loader}`);
-    await reown(client, "raw", loader);
-    await client.query(`revoke all on schema raw from public`);
-    await client.query(`grant usage on schema raw to ${transformer}`);
-    await client.query(`grant select on all tables in schema raw to ${transformer}`);
-    await client.query(`alter default privileges for role ${loader} in schema raw grant select on tables to ${transformer}`);
+    await ownSchemaReadableBy(client, "raw", loader, transformer);
 
     // The modelled layers belong to the transformer; it may create new schemas for new layers.
     for (const schema of MODELLED_SCHEMAS) {
@@ -77,12 +72,7 @@ async function ensureRolesOnce(client: pg.Client): Promise<string[]> {
     // The users' mapping tables (identity) belong to the loader (the tool that creates them); Dataform reads them and cannot write them.
     await client.query("create schema if not exists admin");
     await client.query(MAPPING_DDL);
-    await client.query(`alter schema admin owner to ${loader}`);
-    await reown(client, "admin", loader);
-    await client.query(`revoke all on schema admin from public`);
-    await client.query(`grant usage on schema admin to ${transformer}`);
-    await client.query(`grant select on all tables in schema admin to ${transformer}`);
-    await client.query(`alter default privileges for role ${loader} in schema admin grant select on tables to ${transformer}`);
+    await ownSchemaReadableBy(client, "admin", loader, transformer);
     await client.query(`revoke create on schema public from public`);
 
     // ── Dashboard (extract/serve) ──
@@ -97,6 +87,17 @@ async function ensureRolesOnce(client: pg.Client): Promise<string[]> {
     throw error;
   }
   return done;
+}
+
+/** `owner` owns the schema and all in it; `reader` may read its tables, today's and future ones; nobody else. */
+async function ownSchemaReadableBy(client: pg.Client, schema: string, owner: string, reader: string): Promise<void> {
+  const name = quoteIdent(schema);
+  await client.query(`alter schema ${name} owner to ${owner}`);
+  await reown(client, schema, owner);
+  await client.query(`revoke all on schema ${name} from public`);
+  await client.query(`grant usage on schema ${name} to ${reader}`);
+  await client.query(`grant select on all tables in schema ${name} to ${reader}`);
+  await client.query(`alter default privileges for role ${owner} in schema ${name} grant select on tables to ${reader}`);
 }
 
 /** Gives every table, view, sequence and function of a schema to `owner`. */
