@@ -87,7 +87,7 @@ export async function runEventsBench(events: number): Promise<number> {
     dataform_after_late_event_compile_s: round(incremental.compileSeconds),
     balance_rows_rewritten: rewritten,
     incremental_vs_full: round(incremental.seconds / full.seconds),
-    // The same, leaving out Dataform compiling the project (a fixed cost of every run).
+    // The same, leaving out starting Dataform and compiling the project (a fixed cost of every run).
     incremental_vs_full_after_compile: round((incremental.seconds - incremental.compileSeconds) / (full.seconds - full.compileSeconds)),
     targets: { incremental_vs_full: "<= 0.1" },
     measured_at: new Date().toISOString(),
@@ -99,9 +99,9 @@ export async function runEventsBench(events: number): Promise<number> {
 Seller balances benchmark, ${rows.toLocaleString("en-US")} events (${sellers.toLocaleString("en-US")} sellers, ${DAYS} days, ${files.length} files, ${figures.file_mb} MB):
   generator        ${figures.generator.seconds} s, peak RSS ${figures.generator.peak_rss_mb} MB
   extractor        ${figures.extractor.rows_per_s.toLocaleString("en-US")} rows/s, ${figures.extractor.mb_per_s} MB/s, peak RSS ${figures.extractor.peak_rss_mb} MB
-  dataform run     full build ${figures.dataform_full_run_s} s, of which compiling ${figures.dataform_full_compile_s} s (${facts.toLocaleString("en-US")} daily balance rows)
-  late event       one event on ${figures.late_event_day}: run ${figures.dataform_after_late_event_s} s, of which compiling ${figures.dataform_after_late_event_compile_s} s; ${rewritten.toLocaleString("en-US")} balance rows rewritten
-  ratio            ${figures.incremental_vs_full}   (target <= 0.1); without compiling ${figures.incremental_vs_full_after_compile}
+  dataform run     full build ${figures.dataform_full_run_s} s, of which starting and compiling ${figures.dataform_full_compile_s} s (${facts.toLocaleString("en-US")} daily balance rows)
+  late event       one event on ${figures.late_event_day}: run ${figures.dataform_after_late_event_s} s, of which starting and compiling ${figures.dataform_after_late_event_compile_s} s; ${rewritten.toLocaleString("en-US")} balance rows rewritten
+  ratio            ${figures.incremental_vs_full}   (target <= 0.1); without them ${figures.incremental_vs_full_after_compile}
 Written to ${path.relative(process.cwd(), out)}`);
   return 0;
 }
@@ -109,8 +109,8 @@ Written to ${path.relative(process.cwd(), out)}`);
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /**
- * A `dataform run` of the seller-balance models: its seconds, and how many of them Dataform spent
- * compiling the project before running anything (a fixed cost, the same for any run). Its output
+ * A `dataform run` of the seller-balance models: its seconds, and how many of them went to
+ * starting Dataform and compiling the project before any action ran (a fixed cost of any run). Its output
  * goes to `log`, each line prefixed with the seconds elapsed (where the time went).
  */
 async function timeDataform(url: string, log: string): Promise<{ seconds: number; compileSeconds: number }> {
