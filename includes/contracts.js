@@ -3847,7 +3847,7 @@ module.exports = {
         "name": "currency",
         "type": "text",
         "required": false,
-        "description": "ISO 4217 currency of the server's amounts (IIKO_<NAME>_CURRENCY, stamped by the extractor); empty when not configured."
+        "description": "ISO 4217 currency of the server's amounts (IIKO_<NAME>_CURRENCY, stamped by the extractor, which refuses a server without it; a row without one is an iiko_currency_missing finding)."
       },
       {
         "name": "business_day",

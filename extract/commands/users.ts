@@ -1,5 +1,5 @@
 /**
- * `salesdw users add | list | disable | enable | remove`: who may sign in to the dashboard
+ * `salesdw users add | list | password | disable | enable | remove`: who may sign in to the dashboard
  * (extract/serve/users.ts). Passwords come from a prompt that does not echo, or from stdin.
  */
 import { Command, Option } from "commander";
@@ -47,7 +47,7 @@ async function readPassword(fromStdin: boolean): Promise<string> {
 }
 
 export function register(program: Command): void {
-  const users = program.command("users").description("dashboard users: add (viewer or admin), list, disable, enable, remove");
+  const users = program.command("users").description("dashboard users: add (viewer or admin), list, password, disable, enable, remove");
 
   users
     .command("add")
@@ -72,6 +72,21 @@ export function register(program: Command): void {
       exitWith(async () => {
         const all = await withUserStore((store) => store.list());
         info(all.length ? table(all) : "No users yet: add one with `npx salesdw users add NAME --role viewer|admin`.");
+        return 0;
+      }),
+    );
+
+  users
+    .command("password")
+    .description("set a user's password (asked for, or --password-stdin): their open sessions end, a lockout of the name is lifted")
+    .argument("<name>")
+    .option("--password-stdin", "read the new password from standard input instead of asking")
+    .action(
+      exitWith(async (name: string, options: { passwordStdin?: boolean }) => {
+        const password = await readPassword(Boolean(options.passwordStdin));
+        registerSecret(password);
+        const { user, endedSessions } = await withUserStore((store) => store.resetPassword(name, password));
+        info(`Set the password of ${user.role} "${user.name}"${endedSessions ? `; ${endedSessions} open session(s) ended` : ""}.`);
         return 0;
       }),
     );

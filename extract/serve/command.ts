@@ -9,8 +9,8 @@ import { warehouseUrl } from "../warehouse/warehouse.ts";
 export const SERVE_DEFAULTS = { port: 8080, host: "127.0.0.1" };
 
 export async function serveCommand({ port, host }: { port: number; host: string }): Promise<number> {
-  const { buildServer } = await import("./server.ts");
-  const app = await buildServer({ url: warehouseUrl() });
+  const [{ buildServer }, { trustProxySetting }] = await Promise.all([import("./server.ts"), import("./proxy.ts")]);
+  const app = await buildServer({ url: warehouseUrl(), trustProxy: trustProxySetting() });
   try {
     await app.listen({ port, host });
   } catch (error) {

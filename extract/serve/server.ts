@@ -26,6 +26,7 @@ import { restaurantRoutes } from "./pages/restaurants.ts";
 import { salesRoutes } from "./pages/sales.ts";
 import { sellerRoutes } from "./pages/sellers.ts";
 import { sessionSecret } from "./session-secret.ts";
+import type { TrustProxy } from "./proxy.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -44,6 +45,8 @@ export interface ServeOptions {
   logger?: boolean;
   /** How sync jobs run (the API and the jobs page share one runner); defaults as JobRunner's. */
   jobs?: Omit<JobRunnerOptions, "warehouseUrl">;
+  /** Fastify's trustProxy: behind an HTTPS reverse proxy (SALESDW_TRUST_PROXY, proxy.ts). Default false. */
+  trustProxy?: TrustProxy;
   /** The API's requests per key per time window (the API's default when absent); the benchmark lifts it. */
   apiRateLimit?: { max: number; timeWindow: number | string };
 }
@@ -61,7 +64,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 export async function buildServer(options: ServeOptions): Promise<FastifyInstance> {
   if (options.prepareRoles !== false) await ensureServeRoles(options.url);
   const warehouse = openWarehouse(options.url);
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: false });
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
   app.decorate("warehouse", warehouse);
   app.addHook("onClose", async () => warehouse.close());
   await app.register(formbody);

@@ -133,6 +133,26 @@ function zeroFillHours(box: IikoSandbox, server: string, days: string[], hourly:
   }
 }
 
+/**
+ * A local wall-clock time ("2025-03-18T12:05:24.61", no offset) in an IANA zone as the UTC instant
+ * it names, ISO with milliseconds: the zone's offset read from Intl at that moment (twice, so a
+ * time near an offset change settles on the offset in force then).
+ */
+function localToUtc(local: string, timezone: string): string {
+  const [clock, fraction = ""] = local.split(".");
+  const wall = Date.parse(`${clock}.${fraction.padEnd(3, "0").slice(0, 3)}Z`);
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  const offsetAt = (instant: number) => {
+    const part = Object.fromEntries(format.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+    const seconds = instant - (((instant % 1000) + 1000) % 1000);
+    return Date.UTC(+part.year, +part.month - 1, +part.day, +part.hour, +part.minute, +part.second) - seconds;
+  };
+  const first = wall - offsetAt(wall);
+  return new Date(wall - offsetAt(first)).toISOString().slice(0, 23);
+}
+
 function add(figures: Figures, order: SandboxOrder) {
   const sign = (value: number) => BigInt(order.storned ? -Math.abs(value) : value);
   for (const dish of order.dishes) {
@@ -180,19 +200,20 @@ async function martHourly(url: string) {
     .sort((a, b) => a.key.localeCompare(b.key));
 }
 
-async function expectMartsMatch(url: string, box: IikoSandbox, loadedDays: Record<string, string[]>) {
+/** withoutCurrency: "server|day" of days whose raw rows the test stripped of their currency. */
+async function expectMartsMatch(url: string, box: IikoSandbox, loadedDays: Record<string, string[]>, withoutCurrency: string[] = []) {
   const expectedDaily = Object.entries(loadedDays).flatMap(([server, days]) => asRows(expectedFigures(box, server, days).daily));
   const expectedHourly = Object.entries(loadedDays).flatMap(([server, days]) => asRows(expectedFigures(box, server, days).hourly));
   const currency = Object.fromEntries(box.servers.map((s) => [s.name, s.currency]));
   expect(await martDaily(url)).toEqual(
     expectedDaily.sort((a, b) => a.key.localeCompare(b.key)).map(({ key, revenue, gross, discount, quantity, orders, guests, returns, returnsAmount }) => ({
-      key, currency: currency[key.split("|")[0]], revenue, gross, discount, quantity, orders, guests, returns, returnsAmount,
+      key, currency: withoutCurrency.includes(`${key.split("|")[0]}|${key.split("|")[2]}`) ? null : currency[key.split("|")[0]], revenue, gross, discount, quantity, orders, guests, returns, returnsAmount,
     })),
   );
   expect(await martHourly(url)).toEqual(
     expectedHourly.sort((a, b) => a.key.localeCompare(b.key)).map(({ key, revenue, quantity, orders }) => ({ key, revenue, quantity, orders })),
   );
-  expect(await canonicalLines(url)).toEqual(expectedLines(box, loadedDays));
+  expect(await canonicalLines(url)).toEqual(expectedLines(box, loadedDays, withoutCurrency));
 }
 
 /**
@@ -200,15 +221,17 @@ async function expectMartsMatch(url: string, box: IikoSandbox, loadedDays: Recor
  * (its report row), a storno receipt a RETURN with negative quantity and amounts, dated on its
  * business day, the department as branch and the server as region.
  */
-function expectedLines(box: IikoSandbox, loadedDays: Record<string, string[]>) {
+function expectedLines(box: IikoSandbox, loadedDays: Record<string, string[]>, withoutCurrency: string[] = []) {
   const currency = Object.fromEntries(box.servers.map((s) => [s.name, s.currency]));
+  const timezone = Object.fromEntries(box.servers.map((s) => [s.name, s.timezone]));
   return Object.entries(loadedDays)
     .flatMap(([server, days]) => days.flatMap((day) => box.orders(server, day)).filter((o) => o.deleted === "NOT_DELETED").map((order) => {
       const figures = emptyFigures();
       add(figures, order);
       return {
         key: `${order.id}|${order.storned ? "RETURN" : "SALE"}`,
-        event_date: order.businessDay, branch: order.department ?? NO_DEPARTMENT, region: server, currency: currency[server],
+        event_date: order.businessDay, event_at: localToUtc(order.closeTime, timezone[server]),
+        branch: order.department ?? NO_DEPARTMENT, region: server, currency: withoutCurrency.includes(`${server}|${order.businessDay}`) ? null : currency[server],
         net: figures.revenue, gross: figures.gross, discount: figures.gross - figures.revenue, quantity: figures.quantity,
       };
     }))
@@ -218,7 +241,8 @@ function expectedLines(box: IikoSandbox, loadedDays: Record<string, string[]>) {
 async function canonicalLines(url: string) {
   const rows = await queryRows<Record<string, string>>(
     url,
-    `select document_id, event_type, event_date::text as event_date, branch, region, currency, net_amount, gross_amount, discount_amount, quantity
+    `select document_id, event_type, event_date::text as event_date, to_char(event_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') as event_at,
+       branch, region, currency, net_amount, gross_amount, discount_amount, quantity
      from canonical.sales_line where source_system = 'iiko'`,
   );
   // The line fact holds the same lines: a retired line left it too.
@@ -230,7 +254,7 @@ async function canonicalLines(url: string) {
   expect(facts[0].n).toBe("0");
   return rows
     .map((r) => ({
-      key: `${r.document_id}|${r.event_type}`, event_date: r.event_date, branch: r.branch, region: r.region, currency: r.currency,
+      key: `${r.document_id}|${r.event_type}`, event_date: r.event_date, event_at: r.event_at, branch: r.branch, region: r.region, currency: r.currency,
       net: units(r.net_amount, 2), gross: units(r.gross_amount, 2), discount: units(r.discount_amount, 2), quantity: units(r.quantity, 3),
     }))
     .sort((a, b) => a.key.localeCompare(b.key));
@@ -519,6 +543,15 @@ describe("salesdw extract iiko", () => {
         .sort((a, b) => a.id.localeCompare(b.id))
         .map((o) => ({ order_id: o.id, business_day: o.businessDay, local_close: `${o.closeTime.slice(0, 19)}.${(o.closeTime.split(".")[1] ?? "").padEnd(3, "0")}`, close_hour: o.closeHour })),
     );
+    // In canonical.sales_line the same orders keep their business day as event_date and their close, in Tehran's zone, as event_at.
+    const lines = await queryRows<{ document_id: string; event_date: string; local_close: string }>(
+      url,
+      `select document_id, event_date::text, to_char(event_at at time zone 'Asia/Tehran', 'YYYY-MM-DD"T"HH24:MI:SS') as local_close
+       from canonical.sales_line where source_system = 'iiko' and document_id = any($1) order by document_id`,
+      [late.map((o) => o.id)],
+    );
+    expect(lines).toEqual(late.map((o) => ({ document_id: o.id, event_date: o.businessDay, local_close: o.closeTime.slice(0, 19) })));
+    expect(lines.every((l) => l.local_close.slice(0, 10) > l.event_date)).toBe(true);
     const halls = await queryRows<{ source_server: string }>(url, "select distinct source_server from mart.sales_summary_daily where department = 'Main hall' order by 1");
     expect(halls.map((h) => h.source_server)).toEqual(["dubai", "tehran"]);
   });
@@ -562,8 +595,18 @@ describe("iiko data-quality checks", () => {
     box.editDay("dubai", DAYS[8], (orders) => orders.splice(0, orders.length, ...orders.filter((o) => o.department !== "Bar")));
     const run = await extract(box, url, ["--from", DAYS[0], "--to", DAYS.at(-1)!]);
     expect(run.code, run.stderr).toBe(0);
+    // dubai's first day as an older extractor landed it, without IIKO_DUBAI_CURRENCY: its rows carry no currency.
+    const stripped = await queryRows<{ n: string }>(url,
+      "with s as (update raw.iiko__olap_sales set currency = null where source_server = 'dubai' and business_day = $1 returning 1) select count(*) as n from s", [DAYS[0]]);
+    expect(Number(stripped[0].n)).toBeGreaterThan(0);
     await runModels(url);
-    const expected = expectedIikoIssues(box, { tehran: DAYS, dubai: DAYS });
+    const expected = sortIssues([
+      ...expectedIikoIssues(box, { tehran: DAYS, dubai: DAYS }),
+      { check_name: "iiko_currency_missing", record_key: `dubai ${DAYS[0]}` },
+    ]);
+    const [currencyFinding] = await queryRows<{ severity: string; detail: string }>(url, "select severity, detail from dq.issues where check_name = 'iiko_currency_missing'");
+    expect(currencyFinding.severity).toBe("error");
+    expect(currencyFinding.detail).toContain("set IIKO_DUBAI_CURRENCY and read the day again");
     // The data trips every check: the edited order, the closed day for each department, Bar on the last day, some days without a department.
     expect(expected).toEqual(expect.arrayContaining([
       { check_name: "iiko_order_closed_before_business_day", record_key: `tehran 2025-05-05 order ${early}` },
@@ -575,7 +618,29 @@ describe("iiko data-quality checks", () => {
     expect(expected.filter((i) => i.check_name === "iiko_order_closed_before_business_day")).toHaveLength(1);
     expect(await iikoIssues(url)).toEqual(expected);
     // The figures still hold with an order before its day and a closed day: the hours fill from 23:00 of the evening before.
-    await expectMartsMatch(url, box, { tehran: DAYS.filter((d) => d !== CLOSED), dubai: DAYS.filter((d) => d !== CLOSED) });
+    await expectMartsMatch(url, box, { tehran: DAYS.filter((d) => d !== CLOSED), dubai: DAYS.filter((d) => d !== CLOSED) }, [`dubai|${DAYS[0]}`]);
+    expectSeatsReleased(box);
+  });
+});
+
+describe("iiko currency", () => {
+  it("a server without IIKO_<NAME>_CURRENCY is refused before login, recorded as a failed load naming the setting; the other server loads", async () => {
+    const url = await freshDatabase("iiko_currency");
+    const box = await sandbox();
+    const DAY = "2025-04-03";
+    const run = await extract(box, url, ["--from", DAY, "--to", DAY], { IIKO_DUBAI_CURRENCY: "" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("iiko:dubai: IIKO_DUBAI_CURRENCY is not set: set it to the ISO 4217 code of the server's amounts");
+    expect(run.stderr).toMatch(/not loaded: dubai \(IIKO_DUBAI_CURRENCY not set\)\./);
+    expect(box.stats("dubai").logins).toBe(0);
+    expect(box.stats("dubai").reports).toEqual([]);
+    expect(run.stdout).toMatch(new RegExp(`iiko:tehran:${DAY}: loaded \\d+ rows`));
+    const attempts = await loads(url);
+    expect(attempts.map((l) => [l.file_name, l.status])).toEqual([[`iiko:tehran:${DAY}`, "loaded"], ["iiko:dubai", "failed"]]);
+    expect(attempts[1].message).toContain("IIKO_DUBAI_CURRENCY is not set");
+    expect(attempts[1].details).toMatchObject({ server: "dubai", setting: "IIKO_DUBAI_CURRENCY" });
+    const currencies = await queryRows<{ source_server: string; currency: string | null }>(url, "select distinct source_server, currency from raw.iiko__olap_sales");
+    expect(currencies).toEqual([{ source_server: "tehran", currency: "IRR" }]);
     expectSeatsReleased(box);
   });
 });

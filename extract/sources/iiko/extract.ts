@@ -113,7 +113,6 @@ async function extractServer(
     info(`iiko:${server.name}: no business day to read (${options.from ? `--from ${options.from} is after ${options.to ?? `yesterday there, ${yesterday}`}` : `up to date until ${yesterday}`}).`);
     return outcome;
   }
-  if (!server.currency) warn(`warning: iiko:${server.name}: IIKO_${server.name.toUpperCase()}_CURRENCY is not set; its amounts carry no currency.`);
 
   const http = createHttpClient({
     name: `iiko:${server.name}`,
@@ -134,6 +133,16 @@ async function extractServer(
     outcome.results.push(result);
   };
   const about = { server: server.name, url: server.url, timezone: server.timezone };
+
+  // iiko's report does not say its currency, and amounts without one cannot be shown or compared:
+  // refuse the server (a failed load, so a failed_load finding) before it costs a licence seat.
+  if (!server.currency) {
+    const setting = `IIKO_${server.name.toUpperCase()}_CURRENCY`;
+    outcome.failed = `${setting} not set`;
+    await fail(`iiko:${server.name}`, { ...about, from: days[0], to: days.at(-1), setting },
+      `iiko:${server.name}: ${setting} is not set: set it to the ISO 4217 code of the server's amounts (e.g. RUB); iiko's report does not say it. Nothing was read from this server.`);
+    return outcome;
+  }
 
   try {
     try {
