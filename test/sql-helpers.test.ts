@@ -104,3 +104,43 @@ describe("amounts and folding in SQL", () => {
     );
   });
 });
+
+describe("ISO timestamps in SQL", () => {
+  // Expected instants worked out here: naive values are read in Asia/Tehran (UTC+03:30 all year since 2022).
+  const TEHRAN = 210;
+  const utc = (text: string, minutesEast: number) => new Date(Date.parse(`${text}Z`) - minutesEast * 60_000).toISOString();
+  const cases: [string, string | null][] = [
+    ["2025-07-01T01:04:00", utc("2025-07-01T01:04:00", TEHRAN)],
+    ["2025-07-01 01:04:00", utc("2025-07-01T01:04:00", TEHRAN)],
+    ["  2025-07-01T01:04  ", utc("2025-07-01T01:04:00", TEHRAN)],
+    ["2025-07-01T01:04:00.5", utc("2025-07-01T01:04:00.500", TEHRAN)],
+    ["۲۰۲۵-۰۷-۰۱T۰۱:۰۴:۰۰", utc("2025-07-01T01:04:00", TEHRAN)],
+    ["2024-02-29T23:59:59", utc("2024-02-29T23:59:59", TEHRAN)],
+    ["2025-07-01T01:04:00Z", utc("2025-07-01T01:04:00", 0)],
+    ["2025-07-01t01:04:00z", utc("2025-07-01T01:04:00", 0)],
+    ["2025-07-01T01:04:00+03:00", utc("2025-07-01T01:04:00", 180)],
+    ["2025-07-01T01:04:00+0300", utc("2025-07-01T01:04:00", 180)],
+    ["2025-07-01 01:04 -05:30", utc("2025-07-01T01:04:00", -330)],
+    ["2025-07-01T01:04:00.25+02", utc("2025-07-01T01:04:00.250", 120)],
+    ["2025-02-29T00:00:00", null],
+    ["2025-13-01T00:00:00", null],
+    ["2025-07-00T00:00:00", null],
+    ["0000-07-01T00:00:00", null],
+    ["2025-07-01T24:00:00", null],
+    ["2025-07-01T23:60:00", null],
+    ["2025-07-01T23:59:60", null],
+    ["2025-07-01T1:04:00", null],
+    ["2025-07-01T01:04:00+3", null],
+    ["2025-07-01X01:04:00", null],
+    ["2025-07-01", null],
+    ["", null],
+  ];
+
+  it("read ISO 8601 with T or a space, fractions, Z or offsets, naive values in the given zone; NULL for what does not exist", async () => {
+    const { rows } = await client.query(
+      "select (extract(epoch from util.parse_timestamp(t, 'Asia/Tehran')) * 1000)::bigint::text as ms from unnest($1::text[]) with ordinality as u(t, n) order by n",
+      [cases.map(([text]) => text)],
+    );
+    expect(rows.map((r, i) => [cases[i][0], r.ms === null ? null : new Date(Number(r.ms)).toISOString()])).toEqual(cases);
+  });
+});
