@@ -114,4 +114,18 @@ describe("salesdw run after a new load of one source", () => {
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toMatch(/Up to date: no new load and no model changed/);
   }, BUILDS);
+
+  it("rebuilds after a customer was linked in the admin, though no load is new", async () => {
+    const [customer] = await queryRows<{ customer_code: string }>(url, "select customer_code from dw.dim_customer where source_system = 'karamad' and not is_unknown order by 1 limit 1");
+    // What the dashboard's admin writes for a link: the mapping row and its entry in the change log.
+    await queryRows(url, "insert into admin.customer_map (source_system, source_customer_id, customer_key, updated_by, updated_at) values ('karamad', $1, 'linked-in-admin', 'tester', now())", [customer.customer_code]);
+    await queryRows(url, "insert into admin.map_changes (map_table, action, source_system, source_id, new_value, changed_by) values ('customer_map', 'link', 'karamad', $1, '{}', 'tester')", [customer.customer_code]);
+    const after = await run();
+    expect(after.code, after.stdout + after.stderr).toBe(0);
+    expect(after.stdout).toMatch(/edited in the admin since run \d+/);
+    const [dim] = await queryRows<{ unified_customer_key: string }>(url, "select unified_customer_key from dw.dim_customer where source_system = 'karamad' and customer_code = $1", [customer.customer_code]);
+    expect(dim.unified_customer_key).toBe("linked-in-admin");
+    const again = await run();
+    expect(again.stdout).toMatch(/Up to date: no new load and no model changed/);
+  }, BUILDS);
 });

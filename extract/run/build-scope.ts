@@ -17,14 +17,14 @@ export type BuildScope =
   | { kind: "scoped"; sources: string[]; actions: string[] };
 
 /** The last model build `salesdw run` logged (raw._runs), or undefined before the first. */
-export async function lastBuild(client: pg.ClientBase): Promise<{ runId: number; ok: boolean; fingerprint: string | null } | undefined> {
+export async function lastBuild(client: pg.ClientBase): Promise<{ runId: number; ok: boolean; fingerprint: string | null; startedAt: string } | undefined> {
   if (!(await relationExists(client)("raw._runs"))) return undefined;
   const { rows } = await client.query<{ run_id: string; steps: RunStep[]; models_fingerprint: string | null }>(
     "select run_id, steps, models_fingerprint from raw._runs where status <> 'running' order by run_id desc limit 500",
   );
   for (const row of rows) {
     const models = row.steps.find((s): s is DataformStep => s.step === "models" && (s.status === "ok" || s.status === "failed"));
-    if (models) return { runId: Number(row.run_id), ok: models.status === "ok", fingerprint: row.models_fingerprint };
+    if (models) return { runId: Number(row.run_id), ok: models.status === "ok", fingerprint: row.models_fingerprint, startedAt: models.started_at };
   }
   return undefined;
 }
@@ -36,6 +36,16 @@ export async function lastBuild(client: pg.ClientBase): Promise<{ runId: number;
 export const UNBUILT_LOADS = `select l.load_id, l.source from raw._loads l
   where not exists (select 1 from dq.run_stats s where s.load_id = l.load_id)
     and not coalesce((l.details->>'nothing_new')::boolean, false)`;
+
+/**
+ * Whether someone edited the mapping tables in the dashboard's admin (admin.map_changes) after
+ * `since`: the dimensions and marts read them, and no load records such an edit.
+ */
+export async function adminEditedSince(client: pg.ClientBase, since: string): Promise<boolean> {
+  if (!(await relationExists(client)("admin.map_changes"))) return false;
+  const { rows } = await client.query("select exists (select 1 from admin.map_changes where changed_at >= $1) as edited", [since]);
+  return Boolean(rows[0].edited);
+}
 
 /** Sources of loads no build has taken in yet; undefined when that cannot be told (no dq.run_stats yet). */
 export async function sourcesWithNewLoads(client: pg.ClientBase): Promise<string[] | undefined> {
@@ -72,6 +82,7 @@ export async function planBuild(client: pg.ClientBase, graph: CompiledGraph, fin
   if (!last) return { kind: "full", reason: "first build" };
   if (!last.ok) return { kind: "full", reason: `the build of run ${last.runId} failed` };
   if (last.fingerprint !== fingerprint) return { kind: "full", reason: `the models changed since run ${last.runId}` };
+  if (await adminEditedSince(client, last.startedAt)) return { kind: "full", reason: `customers or products were edited in the admin since run ${last.runId}` };
   const sources = await sourcesWithNewLoads(client);
   if (!sources) return { kind: "full", reason: "no record of the loads built (dq.run_stats)" };
   if (!sources.length) return { kind: "full", reason: "no new load, but the last checks did not pass" };

@@ -17,7 +17,7 @@ import { connect, describeUrl, ensureWarehouse } from "../warehouse/warehouse.ts
 import { alertText, postAlert, registerWebhookSecret, staleFinding, staleSources, type Finding } from "./alerts.ts";
 import { loadRunConfig, type RunConfig } from "./config.ts";
 import { compileGraph, targetName } from "../dataform-graph.ts";
-import { planBuild, relationExists, UNBUILT_LOADS, type BuildScope } from "./build-scope.ts";
+import { adminEditedSince, planBuild, relationExists, UNBUILT_LOADS, type BuildScope } from "./build-scope.ts";
 import { actionsOf, buildModels, failureDetails, firstErrorLine, projectFingerprint, runAssertions, type CompiledActions } from "./dataform-steps.ts";
 import { formatCount, formatSeconds, formatTime, table } from "./format.ts";
 import { acquireRunLock, RunRefused } from "./lock.ts";
@@ -358,7 +358,8 @@ async function rebuildMissing(client: pg.Client, url: string, models: string[], 
 
 /**
  * Nothing to rebuild when the last build passed with the same project files, the assertions
- * passed after it, and every load has reached dq.run_stats (the last model of the graph).
+ * passed after it, every load has reached dq.run_stats (the last model of the graph), and nobody
+ * edited customers or products in the admin since.
  */
 async function upToDate(client: pg.Client, fingerprint: string): Promise<{ builtIn: number; checkedIn: number; passed?: number } | undefined> {
   const { rows } = await client.query<{ run_id: string; steps: RunStep[]; models_fingerprint: string | null }>(
@@ -370,6 +371,7 @@ async function upToDate(client: pg.Client, fingerprint: string): Promise<{ built
   const check = rows.find((r) => ran(r, "checks"));
   if (!build || !check || Number(check.run_id) < Number(build.run_id)) return undefined;
   if (ran(build, "models")!.status !== "ok" || build.models_fingerprint !== fingerprint || ran(check, "checks")!.status !== "ok") return undefined;
+  if (await adminEditedSince(client, ran(build, "models")!.started_at)) return undefined;
   const modelled = await client
     .query(`select not exists (${UNBUILT_LOADS}) as done`)
     .then((r) => Boolean(r.rows[0].done))
