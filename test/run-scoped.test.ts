@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeKaramadMonth, type MonthTruth } from "../extract/samples/karamad.ts";
 import { writeSampleMonths } from "../extract/samples/months.ts";
 import { writeReckonSample } from "../extract/samples/reckon.ts";
-import { freshDatabase, queryRows, runCli } from "./support/warehouse.ts";
+import { CHANGES_DDL } from "../extract/warehouse/admin-schema.ts";
+import { freshDatabase, queryRows, runCli, withClient } from "./support/warehouse.ts";
 
 const BUILDS = 900_000;
 let url: string;
@@ -118,6 +119,7 @@ describe("salesdw run after a new load of one source", () => {
   it("rebuilds after a customer was linked in the admin, though no load is new", async () => {
     const [customer] = await queryRows<{ customer_code: string }>(url, "select customer_code from dw.dim_customer where source_system = 'karamad' and not is_unknown order by 1 limit 1");
     // What the dashboard's admin writes for a link: the mapping row and its entry in the change log.
+    await withClient(url, (client) => client.query(CHANGES_DDL));
     await queryRows(url, "insert into admin.customer_map (source_system, source_customer_id, customer_key, updated_by, updated_at) values ('karamad', $1, 'linked-in-admin', 'tester', now())", [customer.customer_code]);
     await queryRows(url, "insert into admin.map_changes (map_table, action, source_system, source_id, new_value, changed_by) values ('customer_map', 'link', 'karamad', $1, '{}', 'tester')", [customer.customer_code]);
     const after = await run();
