@@ -32,6 +32,8 @@ export interface EndpointFigures {
   path: string;
   requests: number;
   non_2xx: number;
+  /** Requests still unanswered after autocannon's 10 s timeout (none answered: p95 is NaN). */
+  timeouts: number;
   rows_per_answer: number;
   p50_ms: number;
   p95_ms: number;
@@ -102,7 +104,7 @@ export async function measureServe(url: string, range: { from: string; to: strin
     const dashboard = await benchDashboard(url, base, seconds);
     const { page, csv } = dashboard;
     info(`Dashboard: /sales (default filters), ${page.users} signed-in users: p95 ${page.p95_ms} ms, ${page.p95_vs_target}× the ${PAGE_P95_TARGET_MS} ms target ` +
-      `(p50 ${page.p50_ms}, p99 ${page.p99_ms} ms; ${page.requests} requests, ${page.non_2xx} not 2xx; the first request after the build ${page.first_request_ms} ms)\n` +
+      `(p50 ${page.p50_ms}, p99 ${page.p99_ms} ms; ${page.requests} requests, ${page.non_2xx} not 2xx, ${page.timeouts} timed out; the first request after the build ${page.first_request_ms} ms)\n` +
       `Dashboard: sales CSV, ${csv.lines.toLocaleString("en-US")} lines (${csv.mb} MB) in ${csv.seconds} s: ${csv.lines_per_s.toLocaleString("en-US")} lines/s, ` +
       `${csv.vs_target}× the ${CSV_TARGET_LINES_PER_S.toLocaleString("en-US")} lines/s target; server RSS ${csv.rss_before_mb} MB before, ${csv.rss_peak_mb} MB at most during it`);
     return { range: { from, to }, endpoints, dashboard };
@@ -199,7 +201,7 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
   latencies.sort((a, b) => a - b);
   const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? NaN);
   const p95 = at(0.95);
-  return { requests: latencies.length, non_2xx: result.non2xx, p50_ms: at(0.5), p95_ms: p95, p99_ms: at(0.99), p95_vs_target: round(p95 / P95_TARGET_MS) };
+  return { requests: latencies.length, non_2xx: result.non2xx, timeouts: result.timeouts, p50_ms: at(0.5), p95_ms: p95, p99_ms: at(0.99), p95_vs_target: round(p95 / P95_TARGET_MS) };
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
