@@ -46,23 +46,12 @@ export async function landBatch(client: pg.Client, batch: SourceBatch, options: 
       process.stderr.write(`${origin}: another load of the same content is running; waiting for it to finish…\n`);
       await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [lockKey]);
     }
-    const { rows: previous } = await client.query(
-      "select load_id, finished_at from raw._loads where raw_table = $1 and sha256 = $2 and status = 'loaded'",
-      [contract.rawTable, batch.fingerprint],
-    );
-    if (previous.length) {
+    const earlier = await earlierLoad(client, contract.rawTable, batch.fingerprint, origin);
+    if (earlier) {
       // The same data is already there, so the cursor that came with it is safe to store.
       await writeSyncState(client, batch);
       await client.query("commit");
-      const when = (previous[0].finished_at as Date).toISOString().slice(0, 19).replace("T", " ");
-      return {
-        status: "skipped",
-        origin,
-        loadId: Number(previous[0].load_id),
-        rowsLoaded: 0,
-        rowsRejected: 0,
-        message: `${origin}: already loaded (load ${previous[0].load_id} at ${when} UTC, same sha256); nothing to do.`,
-      };
+      return { status: "skipped", origin, loadId: earlier.loadId, rowsLoaded: 0, rowsRejected: 0, message: earlier.message };
     }
     const { rows: ledger } = await client.query(
       `insert into raw._loads (source, entity, raw_table, file_name, sha256, bytes, status, details, started_at)
@@ -224,4 +213,12 @@ export function isConnectionLoss(error: unknown): boolean {
     ["ECONNRESET", "ECONNREFUSED", "EPIPE", "57P01", "57P02", "57P03", "08006", "08003"].includes(code ?? "") ||
     /Connection terminated|connection.*closed|terminating connection/i.test(message ?? "")
   );
+}
+
+/** The earlier successful load of the same content (same raw table and sha256), in the words the user sees; undefined when there is none. */
+export async function earlierLoad(client: pg.ClientBase, rawTable: string, fingerprint: string, origin: string): Promise<{ loadId: number; message: string } | undefined> {
+  const { rows } = await client.query("select load_id, finished_at from raw._loads where raw_table = $1 and sha256 = $2 and status = 'loaded'", [rawTable, fingerprint]);
+  if (!rows.length) return undefined;
+  const when = (rows[0].finished_at as Date).toISOString().slice(0, 19).replace("T", " ");
+  return { loadId: Number(rows[0].load_id), message: `${origin}: already loaded (load ${rows[0].load_id} at ${when} UTC, same sha256); nothing to do.` };
 }

@@ -19,7 +19,7 @@ import type { Contract } from "../contracts/contracts.ts";
 import { Progress, redact } from "../log.ts";
 import { quoteField } from "../sources/csv-scan.ts";
 import { WarehouseConnectionLost, type SyncState } from "../sources/source.ts";
-import { isConnectionLoss, recordFailure, writeSyncState, type LoadResult } from "./loader.ts";
+import { earlierLoad, isConnectionLoss, recordFailure, writeSyncState, type LoadResult } from "./loader.ts";
 import { ensureRawTables, quoteIdent } from "./raw-schema.ts";
 
 /**
@@ -169,26 +169,14 @@ export async function landStreamed(
     const fingerprint = hash.digest("hex");
     // Two loads of the same content serialise here, as in landBatch; the second is a no-op.
     await client.query("select pg_advisory_xact_lock(hashtextextended($1, 0))", [`salesdw.load:${contract.rawTable}:${fingerprint}`]);
-    const { rows: previous } = await client.query(
-      "select load_id, finished_at from raw._loads where raw_table = $1 and sha256 = $2 and status = 'loaded'",
-      [contract.rawTable, fingerprint],
-    );
-    if (previous.length) {
+    const earlier = await earlierLoad(client, contract.rawTable, fingerprint, origin);
+    if (earlier) {
       await client.query("rollback");
       // The same data is already there, so the cursor that came with it is safe to store.
       await client.query("begin");
       await writeSyncState(client, { syncState: batch.syncState() });
       await client.query("commit");
-      const when = (previous[0].finished_at as Date).toISOString().slice(0, 19).replace("T", " ");
-      return {
-        status: "skipped",
-        origin,
-        loadId: Number(previous[0].load_id),
-        rowsLoaded: 0,
-        rowsRejected: 0,
-        records: sink.rows,
-        message: `${origin}: already loaded (load ${previous[0].load_id} at ${when} UTC, same sha256); nothing to do.`,
-      };
+      return { status: "skipped", origin, loadId: earlier.loadId, rowsLoaded: 0, rowsRejected: 0, records: sink.rows, message: earlier.message };
     }
     await client.query(
       "update raw._loads set sha256 = $2, bytes = $3, rows_loaded = $4, details = $5, finished_at = clock_timestamp() where load_id = $1",
