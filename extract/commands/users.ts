@@ -9,7 +9,6 @@ import type { Role } from "../serve/auth.ts";
 import type { UserInfo, UserStore } from "../serve/users.ts";
 import { connect, warehouseUrl } from "../warehouse/warehouse.ts";
 import { exitWith } from "./program.ts";
-import { promptHidden, readAllStdin } from "./prompt.ts";
 
 async function withUserStore<T>(work: (store: UserStore) => Promise<T>): Promise<T> {
   const { UserStore } = await import("../serve/users.ts");
@@ -33,6 +32,7 @@ function table(users: UserInfo[]): string {
 }
 
 async function readPassword(fromStdin: boolean): Promise<string> {
+  const { promptHidden, readAllStdin } = await import("./prompt.ts");
   if (fromStdin) {
     // One trailing line end is the end of the line, not part of the password.
     const password = (await readAllStdin()).replace(/\r?\n$/, "");

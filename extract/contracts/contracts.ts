@@ -107,11 +107,11 @@ export function loadContracts(dir = contractsDir, wanted?: (source: string, enti
   return contracts.sort((a, b) => a.rawTable.localeCompare(b.rawTable));
 }
 
+/** The contract of `source` (and `entity`, when the source has several). Reads only that source's files (YAML parsing is a good part of an extraction's start-up); every file only to list the known sources in an error. */
 export function findContract(source: string, entity?: string, dir = contractsDir): Contract {
-  const all = loadContracts(dir);
-  const matches = all.filter((c) => c.source === source && (!entity || c.entity === entity));
+  const matches = loadContracts(dir, (s, e) => s === source && (!entity || e === entity));
   if (matches.length === 1) return matches[0];
-  const known = [...new Set(all.map((c) => c.source))].join(", ");
+  const known = [...new Set(loadContracts(dir).map((c) => c.source))].join(", ");
   if (!matches.length) throw new UserError(`No contract for source "${source}"${entity ? ` entity "${entity}"` : ""}; known sources: ${known}.`);
   throw new UserError(`Source "${source}" has several entities (${matches.map((c) => c.entity).join(", ")}); name one.`);
 }

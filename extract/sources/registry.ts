@@ -5,15 +5,18 @@
  */
 import type { Command } from "commander";
 import { UserError } from "../config.ts";
-import { findContract, type Contract } from "../contracts/contracts.ts";
+import type { Contract } from "../contracts/contracts.ts";
 import type { LoadResult } from "../loader/loader.ts";
-import { openCsvFile } from "./csv-file.ts";
 import { openSellerEventsFile, timezoneOption } from "./events/events-file.ts";
-import { recogniseReckonFile } from "./reckon/recognise.ts";
 import type { SourceBatch } from "./source.ts";
 import { xeroSource } from "./xero/source.ts";
 import { iikoSource } from "./iiko/index.ts";
 import { concordSource } from "./concord/source.ts";
+
+// Readers are imported when a file is opened: every command's start-up (and `--help`) loads this
+// registry, and the readers pull in the contracts (YAML, zod) and the CSV machinery.
+const openCsvFile: FileSource["open"] = async (file, contract) => (await import("./csv-file.ts")).openCsvFile(file, contract);
+const recogniseReckonFile: NonNullable<FileSource["recognise"]> = async (file, entity) => (await import("./reckon/recognise.ts")).recogniseReckonFile(file, entity);
 
 export interface FileSource {
   kind: "file";
@@ -83,6 +86,5 @@ export function fileSource(name: string): { source: FileSource; contractFor(file
     throw new UserError(`Unknown source "${name}"; file sources: ${Object.keys(fileSources).join(", ")}.`);
   }
   if (source.recognise) return { source, contractFor: (file, entity) => source.recognise!(file, entity) };
-  const contract = findContract(source.contractSource ?? name, source.entity);
-  return { source, contractFor: async () => contract };
+  return { source, contractFor: async () => (await import("../contracts/contracts.ts")).findContract(source.contractSource ?? name, source.entity) };
 }

@@ -7,7 +7,6 @@
 import { InvalidArgumentError } from "commander";
 import { UserError } from "../../config.ts";
 import type { Contract } from "../../contracts/contracts.ts";
-import { openCsvFile } from "../csv-file.ts";
 import type { FileSourceOption } from "../registry.ts";
 import type { SourceBatch } from "../source.ts";
 
@@ -43,6 +42,8 @@ export async function openSellerEventsFile(file: string, contract: Contract, opt
   // The option's parser checked --timezone; a value from EVENTS_TIMEZONE arrives unchecked.
   const timezone = ianaZone(requested);
   if (!timezone) throw new UserError(zoneMessage(requested, "--timezone (or EVENTS_TIMEZONE)"));
+  // Imported here: the registry loads this module (for --timezone) at every start-up.
+  const { openCsvFile } = await import("../csv-file.ts");
   const batch = await openCsvFile(file, contract);
   batch.details = { ...batch.details, timezone };
   return batch;
