@@ -50,9 +50,11 @@ export function register(program: Command): void {
     .description("run only the assertions against the warehouse as it stands (nothing is rebuilt)")
     .action(
       exitWith(async () => {
-        const { compileActions, runAssertions } = await import("../run/dataform-steps.ts");
+        const { actionsOf, runAssertions } = await import("../run/dataform-steps.ts");
+        const { compileGraph } = await import("../dataform-graph.ts");
         const url = warehouseUrl();
-        const { assertions } = await compileActions(url);
+        // The kept graph of an unchanged project: `dataform run` compiles once more by itself.
+        const { assertions } = actionsOf(await compileGraph("Fix it and run again (npx dataform compile --track=false shows every problem)."));
         info(`Running ${assertions.length} assertions against the warehouse as it stands (nothing is rebuilt)…`);
         const result = await runAssertions(url, assertions);
         for (const name of result.failed) warn(`failed: ${name}  (see: select * from ${name})`);

@@ -13,8 +13,12 @@ import type { DataformStep, RunStep } from "./run.ts";
 
 export type BuildScope =
   | { kind: "full"; reason: string }
-  /** `actions`: the models to run, for the loads of `sources`. */
-  | { kind: "scoped"; sources: string[]; actions: string[] };
+  /**
+   * `actions`: the models to run, for the loads of `sources`. `assertions`: the checks over them,
+   * when every assertion passed after the last build (the others read nothing that changed);
+   * absent, all of them run.
+   */
+  | { kind: "scoped"; sources: string[]; actions: string[]; assertions?: string[] };
 
 /** The last model build `salesdw run` logged (raw._runs), or undefined before the first. */
 export async function lastBuild(client: pg.ClientBase): Promise<{ runId: number; ok: boolean; fingerprint: string | null; startedAt: string } | undefined> {
@@ -45,6 +49,16 @@ export async function adminEditedSince(client: pg.ClientBase, since: string): Pr
   if (!(await relationExists(client)("admin.map_changes"))) return false;
   const { rows } = await client.query("select exists (select 1 from admin.map_changes where changed_at >= $1) as edited", [since]);
   return Boolean(rows[0].edited);
+}
+
+/** Whether the newest run that ran the assertions ran them after run `runId`'s build (or in it) and all passed. */
+export async function checksPassedSince(client: pg.ClientBase, runId: number): Promise<boolean> {
+  const { rows } = await client.query<{ run_id: string; steps: RunStep[] }>(
+    "select run_id, steps from raw._runs where status <> 'running' order by run_id desc limit 500",
+  );
+  const ran = (steps: RunStep[]) => steps.find((s): s is DataformStep => s.step === "checks" && (s.status === "ok" || s.status === "failed"));
+  const last = rows.find((r) => ran(r.steps));
+  return Boolean(last && Number(last.run_id) >= runId && ran(last.steps)!.status === "ok");
 }
 
 /** Sources of loads no build has taken in yet; undefined when that cannot be told (no dq.run_stats yet). */
@@ -86,6 +100,6 @@ export async function planBuild(client: pg.ClientBase, graph: CompiledGraph, fin
   const sources = await sourcesWithNewLoads(client);
   if (!sources) return { kind: "full", reason: "no record of the loads built (dq.run_stats)" };
   if (!sources.length) return { kind: "full", reason: "no new load, but the last checks did not pass" };
-  const { actions } = await scopedModels(client, graph, sources);
-  return { kind: "scoped", sources, actions };
+  const { actions, assertions } = await scopedModels(client, graph, sources);
+  return { kind: "scoped", sources, actions, ...((await checksPassedSince(client, last.runId)) ? { assertions } : {}) };
 }

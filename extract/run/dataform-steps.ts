@@ -1,5 +1,6 @@
 /**
- * The two Dataform steps of a run, kept apart so that each has its own outcome and timing:
+ * The two Dataform steps of a run, each with its own outcome and timing (run together in one
+ * `dataform run` when both run: see buildAndCheck):
  * the model build (every table, view and operation, no assertion) and the assertions (what
  * `salesdw check` runs). Also the project's fingerprint, to tell when nothing needs rebuilding.
  */
@@ -7,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { globSync } from "tinyglobby";
-import { projectRoot, UserError } from "../config.ts";
+import { projectRoot } from "../config.ts";
 import { dataform, type DataformOutcome } from "../dataform.ts";
 
 export interface CompiledActions {
@@ -20,15 +21,6 @@ interface CompiledGraph {
   tables?: { target: { schema: string; name: string } }[];
   operations?: { target: { schema: string; name: string } }[];
   assertions?: { target: { schema: string; name: string } }[];
-}
-
-/** `dataform compile --json`: the actions of the project by kind. Throws when the project does not compile. */
-export async function compileActions(url: string): Promise<CompiledActions> {
-  const { code, output } = await dataform("compile", url, ["--json"]);
-  if (code !== 0) throw new UserError(`dataform compile failed: ${firstErrorLine(output) ?? "see npx dataform compile --track=false"}`);
-  const graph = JSON.parse(output.slice(output.indexOf("\n{") + 1)) as CompiledGraph;
-  const names = (list: CompiledGraph["tables"]) => (list ?? []).map((a) => `${a.target.schema}.${a.target.name}`);
-  return { models: [...names(graph.operations), ...names(graph.tables)], assertions: names(graph.assertions) };
 }
 
 /** The actions of a compiled graph by kind (enabled ones only). */
@@ -61,6 +53,54 @@ export async function runAssertions(url: string, names: string[], onLine?: (line
     missing: Math.max(missing, 0),
     ok: outcome.code === 0 && !outcome.assertionsFailed.length,
     outcome,
+  };
+}
+
+/** What one `dataform run` of models and their assertions did, told apart as the two steps of a run. */
+export interface BuildAndChecks {
+  build: DataformOutcome;
+  /** Failed models (name → first error line); failed assertions are in `checks`. */
+  modelErrors: Map<string, string>;
+  /** No model failed and Dataform stopped for no other reason than failed assertions. */
+  modelsOk: boolean;
+  checks: AssertionsOutcome;
+  /** When the last model finished (the models step ends there; the checks step runs to the end). */
+  modelsDoneAt: Date;
+}
+
+/**
+ * The models and the assertions in ONE `dataform run`: every invocation compiles the whole
+ * project again (seconds), so running them together saves a compile and Dataform's start-up.
+ * Dataform runs an assertion after the models it reads, and skips it when one of them failed.
+ */
+export async function buildAndCheck(url: string, models: string[], assertions: string[], fullRefresh: boolean): Promise<BuildAndChecks> {
+  const modelSet = new Set(models);
+  let modelsDoneAt: Date | undefined;
+  const outcome = await dataform(
+    "run",
+    url,
+    [...[...models, ...assertions].flatMap((name) => ["--actions", name]), ...(fullRefresh ? ["--full-refresh"] : [])],
+    (line) => {
+      const result = RESULT_LINE.exec(line);
+      if (result && modelSet.has(result[2])) modelsDoneAt = new Date();
+    },
+  );
+  const modelErrors = new Map([...failureDetails(outcome.output)].filter(([name]) => modelSet.has(name)));
+  const notRun = models.length - outcome.created.filter((name) => modelSet.has(name)).length - modelErrors.size;
+  const modelsOk = !modelErrors.size && (outcome.code === 0 || (outcome.assertionsFailed.length > 0 && notRun <= 0));
+  const missing = assertions.length - outcome.assertionsPassed.length - outcome.assertionsFailed.length;
+  return {
+    build: outcome,
+    modelErrors,
+    modelsOk,
+    checks: {
+      passed: outcome.assertionsPassed,
+      failed: outcome.assertionsFailed,
+      missing: Math.max(missing, 0),
+      ok: modelsOk && !outcome.assertionsFailed.length && missing <= 0,
+      outcome,
+    },
+    modelsDoneAt: modelsDoneAt ?? new Date(),
   };
 }
 

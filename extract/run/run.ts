@@ -18,7 +18,8 @@ import { alertText, postAlert, registerWebhookSecret, staleFinding, staleSources
 import { loadRunConfig, type RunConfig } from "./config.ts";
 import { compileGraph, targetName } from "../dataform-graph.ts";
 import { adminEditedSince, planBuild, relationExists, UNBUILT_LOADS, type BuildScope } from "./build-scope.ts";
-import { actionsOf, buildModels, failureDetails, firstErrorLine, projectFingerprint, runAssertions, type CompiledActions } from "./dataform-steps.ts";
+import { actionsOf, buildAndCheck, buildModels, failureDetails, firstErrorLine, projectFingerprint, runAssertions, type AssertionsOutcome, type CompiledActions } from "./dataform-steps.ts";
+import type { DataformOutcome } from "../dataform.ts";
 import { formatCount, formatSeconds, formatTime, table } from "./format.ts";
 import { acquireRunLock, RunRefused } from "./lock.ts";
 import { withRunId } from "./runs-schema.ts";
@@ -273,6 +274,10 @@ async function dataformSteps(
 
   let builtAt: string | undefined;
   let buildFailed = false;
+  /** The assertions this run checks: those over what a scoped build changed, or all. */
+  const assertions = scope.kind === "scoped" && scope.assertions ? scope.assertions : actions.assertions;
+  /** The checks' outcome when they ran in the same `dataform run` as the models. */
+  let checkedWithBuild: { checks: AssertionsOutcome; from: Date } | undefined;
   if (options.skipModels) {
     info("Not rebuilt (--skip-models).");
   } else {
@@ -283,29 +288,51 @@ async function dataformSteps(
         : `dataform run: ${models.length} models (${scope.reason})…`,
     );
     const from = new Date();
-    const build = await buildModels(url, models, Boolean(options.fullRefresh));
-    if (scope.kind === "scoped" && build.code === 0) await rebuildMissing(client, url, relations, build);
-    const errors = failureDetails(build.output);
+    let build: DataformOutcome;
+    let errors: Map<string, string>;
+    let ok: boolean;
+    let modelsDoneAt: Date;
+    if (options.skipChecks) {
+      build = await buildModels(url, models, Boolean(options.fullRefresh));
+      errors = failureDetails(build.output);
+      ok = build.code === 0 && !errors.size;
+      modelsDoneAt = new Date();
+    } else {
+      const both = await buildAndCheck(url, models, assertions, Boolean(options.fullRefresh));
+      ({ build, modelErrors: errors, modelsOk: ok, modelsDoneAt } = both);
+      checkedWithBuild = { checks: both.checks, from: modelsDoneAt };
+    }
+    if (scope.kind === "scoped" && ok && (await rebuildMissing(client, url, relations, build))) {
+      // Views built again after the assertions ran: their outcome stands, and the checks run again.
+      const assertionSet = new Set(actions.assertions);
+      errors = new Map([...failureDetails(build.output)].filter(([name]) => !assertionSet.has(name)));
+      ok = build.code === 0 && !errors.size;
+      modelsDoneAt = new Date();
+      checkedWithBuild = undefined;
+    }
     for (const [name, line] of errors) {
       warn(`error: model ${name}: ${line}`);
       findings.push({ subject: `model ${name}`, line, look: `npx dataform run --track=false --actions ${name}` });
     }
     let message: string | undefined;
-    if (build.code !== 0 && !errors.size) {
+    if (!ok && !errors.size) {
       message = firstLine(firstErrorLine(build.output) ?? `dataform run exited with code ${build.code}`);
       warn(`error: dataform run: ${message}`);
       findings.push({ subject: "models", line: message, look: "npx dataform run --track=false" });
     }
-    const ok = build.code === 0 && !errors.size;
-    const notRun = Math.max(models.length - build.created.length - errors.size, 0);
-    info(`${build.created.length} built${errors.size ? `, ${errors.size} failed` : ""}${notRun ? `, ${notRun} not run` : ""}.`);
+    const modelSet = new Set(models);
+    const created = build.created.filter((name) => modelSet.has(name) || relations.includes(name));
+    const notRun = Math.max(models.length - created.length - errors.size, 0);
+    info(`${created.length} built${errors.size ? `, ${errors.size} failed` : ""}${notRun ? `, ${notRun} not run` : ""}.`);
     steps.push(
       step("models", ok ? "ok" : "failed", from, {
-        built: build.created.length,
+        finished_at: modelsDoneAt.toISOString(),
+        seconds: (modelsDoneAt.getTime() - from.getTime()) / 1000,
+        built: created.length,
         not_run: notRun,
         failed: [...errors.keys()],
         message: message ?? [...errors.values()][0],
-        ...(scope.kind === "scoped" ? { sources: scope.sources, models: build.created } : {}),
+        ...(scope.kind === "scoped" ? { sources: scope.sources, models: created } : {}),
       }),
     );
     builtAt = fingerprint;
@@ -317,9 +344,10 @@ async function dataformSteps(
     info("\n── Checks ──\nNot run: the model build failed.");
     steps.push(step("checks", "not_run", new Date(), { message: "not run: the model build failed" }));
   } else if (!options.skipChecks) {
-    info(`\n── Checks ──\n${actions.assertions.length} assertions…`);
-    const from = new Date();
-    const checks = await runAssertions(url, actions.assertions);
+    const over = assertions.length < actions.assertions.length ? ` of ${actions.assertions.length}, those over the models rebuilt` : "";
+    info(`\n── Checks ──\n${assertions.length} assertions${over}…`);
+    const from = checkedWithBuild?.from ?? new Date();
+    const checks = checkedWithBuild?.checks ?? (await runAssertions(url, assertions));
     const details = failureDetails(checks.outcome.output);
     for (const name of checks.failed) {
       const detail = firstLine(details.get(name) ?? "the assertion found rows");
@@ -341,19 +369,20 @@ async function dataformSteps(
 /**
  * After a scoped build, every model of the project must still exist: a view that reads a rebuilt
  * table without declaring it (no ref()) would have been dropped by the table's DROP … CASCADE.
- * Those are built again, and their outcome added to `build`'s.
+ * Those are built again, and their outcome added to `build`'s (true when there were any).
  */
-async function rebuildMissing(client: pg.Client, url: string, models: string[], build: Awaited<ReturnType<typeof buildModels>>): Promise<void> {
+async function rebuildMissing(client: pg.Client, url: string, models: string[], build: DataformOutcome): Promise<boolean> {
   const exists = relationExists(client);
   const missing: string[] = [];
   for (const name of models) if (!(await exists(name))) missing.push(name);
-  if (!missing.length) return;
+  if (!missing.length) return false;
   info(`${missing.length} models dropped along the way (${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ", …" : ""}); building them again…`);
   const again = await buildModels(url, missing, false);
   build.code = again.code;
   build.output += again.output;
   build.created.push(...again.created);
   build.failedActions.push(...again.failedActions);
+  return true;
 }
 
 /**
