@@ -19,6 +19,8 @@ let url: string;
 let dir: string;
 let config: string;
 let months: MonthTruth[];
+/** How many assertions the project has (read from the scoped build's output). */
+let totalAssertions = 0;
 
 const run = (args: string[] = []) => runCli(["run", "--config", config, ...args], { WAREHOUSE_URL: url, SALESDW_ALERT_WEBHOOK: "" });
 
@@ -79,6 +81,14 @@ describe("salesdw run after a new load of one source", () => {
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(second.stdout).toMatch(/dataform run: \d+ of \d+ models, what the new loads of karamad feed…/);
     expect(second.stdout).toMatch(/Models\s+\d+ built for karamad/);
+    // The assertions ran with the models, only those over what was rebuilt, and all passed.
+    const checked = /── Checks ──\n(\d+) assertions of (\d+), those over the models rebuilt…/.exec(second.stdout);
+    expect(checked, second.stdout).not.toBeNull();
+    const [scopedChecks, allChecks] = [Number(checked![1]), Number(checked![2])];
+    expect(scopedChecks).toBeGreaterThan(0);
+    expect(scopedChecks).toBeLessThan(allChecks);
+    expect(second.stdout).toMatch(new RegExp(`^Assertions {2}${scopedChecks} passed \\(`, "m"));
+    totalAssertions = allChecks;
     const [logged] = await queryRows<{ sources: string[]; models: string[] }>(
       url,
       "select s -> 'sources' as sources, s -> 'models' as models from raw._runs, jsonb_array_elements(steps) s where s ->> 'step' = 'models' order by run_id desc limit 1",
@@ -129,5 +139,25 @@ describe("salesdw run after a new load of one source", () => {
     expect(dim.unified_customer_key).toBe("linked-in-admin");
     const again = await run();
     expect(again.stdout).toMatch(/Up to date: no new load and no model changed/);
+  }, BUILDS);
+
+  it("checks every assertion in a scoped build when the last checks failed", async () => {
+    // A broken fact row makes the checks fail (checks only: nothing is rebuilt); then it is mended
+    // by hand, as a person fixing data would, which no load or build records.
+    const [row] = await queryRows<{ key: string; product_key: string }>(url, "select sales_line_key as key, product_key from dw.fct_sales_line order by sales_line_key limit 1");
+    await queryRows(url, "update dw.fct_sales_line set product_key = 'no-such-product' where sales_line_key = $1", [row.key]);
+    const failing = await run(["--skip-extract", "--skip-models"]);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/^Assertions {2}\d+ passed, 1 failed \(dq_assertions\.assert_fct_sales_line_dimensions\)/m);
+    await queryRows(url, "update dw.fct_sales_line set product_key = $2 where sales_line_key = $1", [row.key, row.product_key]);
+    // …so the next scoped build, which rebuilds the facts, checks all of them, not only its own.
+    months.push(await writeKaramadMonth(path.join(dir, "inbox", "karamad", "latest.csv"), { jalaliYear: 1403, jalaliMonth: 6, lines: 30, seed: 7, invoicePrefix: "M" }));
+    const next = await run();
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/dataform run: \d+ of \d+ models, what the new loads of karamad feed…/);
+    expect(totalAssertions).toBeGreaterThan(0);
+    expect(next.stdout).toMatch(new RegExp(`── Checks ──\\n${totalAssertions} assertions…`));
+    expect(next.stdout).toMatch(new RegExp(`^Assertions {2}${totalAssertions} passed \\(`, "m"));
+    expect(await karamadNet()).toBe(months.reduce((sum, m) => sum + m.signedNet, 0n));
   }, BUILDS);
 });
