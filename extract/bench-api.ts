@@ -101,7 +101,8 @@ export async function measureServe(url: string, range: { from: string; to: strin
       if (!probe.ok) throw new Error(`${endpoint} answered ${probe.status}: ${await probe.text()}`);
       const rows = ((await probe.json()) as { data: unknown[] }).data.length;
       info(`autocannon: ${CONNECTIONS} clients, ${seconds} s on ${endpoint} (${rows} rows an answer) …`);
-      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, { authorization: `Bearer ${key}` }, seconds)) });
+      // As HTTP clients ask by default (browsers, curl --compressed, requests, axios): gzip if the server has it.
+      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, { authorization: `Bearer ${key}`, "accept-encoding": "gzip, deflate, br" }, seconds)) });
     }
     const dashboard = await benchDashboard(url, server, seconds);
     const { page, csv } = dashboard;
