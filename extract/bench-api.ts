@@ -1,7 +1,8 @@
 /**
  * The API and dashboard part of `npm run bench`, on the warehouse the bench built: a year of
  * restaurant sales lands from the iiko sandbox (`salesdw extract iiko`, then Dataform for what iiko
- * feeds), the server starts on a free loopback port, and autocannon sends 50 concurrent clients at
+ * feeds), `salesdw serve` starts in a process of its own on a free loopback port, and autocannon
+ * sends 50 concurrent clients (asking for gzip, as HTTP clients do) at
  * /api/v1/kpi/net-sales-daily and /api/v1/sales/summary for a year (whole year in one page), then
  * 20 concurrent signed-in users at the sales dashboard with its default filters; last, one user
  * downloads the sales CSV of every day with sales (lines/s, and the server's RSS meanwhile).
