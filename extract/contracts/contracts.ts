@@ -88,6 +88,21 @@ function formatPath(parts: PropertyKey[]): string {
   return parts.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), "") || "(top level)";
 }
 
+/**
+ * Contracts already parsed in this process, by file and text: a run reads every contract more
+ * than once (the generated view's check, the raw layer before Dataform), and YAML parsing plus
+ * validation is most of the cost. An edited file has another text, so it is parsed again.
+ */
+const parsed = new Map<string, { text: string; contract: Contract }>();
+
+function parsedContract(full: string, text: string): Contract {
+  const kept = parsed.get(full);
+  if (kept?.text === text) return kept.contract;
+  const contract = parseContract(text, path.relative(projectRoot, full));
+  parsed.set(full, { text, contract });
+  return contract;
+}
+
 /** Every contract under contracts/, sorted by source and entity. */
 /** `wanted` (source, entity from the file name) skips the files a caller does not need before they are parsed. */
 export function loadContracts(dir = contractsDir, wanted?: (source: string, entity: string) => boolean): Contract[] {
@@ -96,7 +111,7 @@ export function loadContracts(dir = contractsDir, wanted?: (source: string, enti
     for (const file of readdirSync(path.join(dir, source.name)).filter((f) => /\.ya?ml$/.test(f))) {
       if (wanted && !wanted(source.name, file.replace(/\.ya?ml$/, ""))) continue;
       const full = path.join(dir, source.name, file);
-      const contract = parseContract(readFileSync(full, "utf8"), path.relative(projectRoot, full));
+      const contract = parsedContract(full, readFileSync(full, "utf8"));
       const expected = `${contract.source}/${contract.entity}`;
       if (`${source.name}/${file.replace(/\.ya?ml$/, "")}` !== expected) {
         throw new ContractError(`${contract.file}: a contract for ${expected} must be stored as contracts/${expected}.yaml`);
