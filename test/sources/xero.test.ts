@@ -15,7 +15,8 @@ import { startXeroSandbox, type XeroSandbox, type XeroSandboxOptions } from "../
 import { safeCursor } from "../../extract/sources/xero/sync.ts";
 import { paged, TokenBucket } from "../../extract/sources/http.ts";
 import { parseEveryToken, parseJsonKeepingNumbers } from "../../extract/sources/xero/json.ts";
-import { Decimal, renderDocument, xeroJson } from "../../extract/sandbox/xero/render.ts";
+import { Decimal, readField, renderDocument, xeroJson } from "../../extract/sandbox/xero/render.ts";
+import { documentField } from "../../extract/sandbox/xero/listing.ts";
 import { dataform } from "../../extract/dataform.ts";
 import { cliPath, freshDatabase, queryRows, type CliResult } from "../support/warehouse.ts";
 
@@ -251,6 +252,78 @@ describe("the sandbox behaves like Xero", () => {
     const again = await startXeroSandbox({});
     sandboxes.push(again);
     expect(again.data.documents.map((d) => [d.id, d.subTotalCents])).toEqual(docs.map((d) => [d.id, d.subTotalCents]));
+  });
+});
+
+describe("the sandbox's pages of a large history", () => {
+  it("are each document's kept JSON joined into the envelope: byte for byte the whole envelope written at once, also after changes", async () => {
+    expect(xeroJson({ A: new Decimal("-0.10"), B: "a/b", C: [1, { D: new Decimal("40.00") }] } as never)).toBe(
+      '{\r\n  "A": -0.10,\r\n  "B": "a\\/b",\r\n  "C": [\r\n    1,\r\n    {\r\n      "D": 40.00\r\n    }\r\n  ]\r\n}',
+    );
+    const sandbox = await startXeroSandbox({ invoices: 60, creditNotes: 12, perMinute: 100_000 });
+    sandboxes.push(sandbox);
+    const { XERO_CLIENT_ID: id, XERO_CLIENT_SECRET: secret } = sandbox.settings;
+    const token = (await (await fetch(`${sandbox.url}/connect/token`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}` },
+      body: new URLSearchParams({ grant_type: "client_credentials" }),
+    })).json()) as { access_token: string };
+    const get = async (endpoint: string, query: Record<string, string>) => {
+      const response = await fetch(`${sandbox.url}/api.xro/2.0/${endpoint}?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${token.access_token}` } });
+      return response.text();
+    };
+    // What the answer must be, written by the test at once from the generated documents in the order it works out itself.
+    const expected = (text: string, key: "Invoices" | "CreditNotes", docs: SandboxDocument[], page: number | undefined, dp: 2 | 4) => {
+      const head = JSON.parse(text) as { Id: string; DateTimeUTC: string };
+      const ordered = [...docs].sort((a, b) => a.updatedMs - b.updatedMs || a.seq - b.seq);
+      const shown = page === undefined ? ordered : ordered.slice((page - 1) * 25, page * 25);
+      const pagination = page === undefined ? undefined : { page, pageSize: 25, pageCount: Math.ceil(ordered.length / 25), itemCount: ordered.length };
+      return xeroJson({
+        Id: head.Id, Status: "OK", ProviderName: "salesdw sandbox", DateTimeUTC: head.DateTimeUTC, pagination,
+        [key]: shown.map((d) => renderDocument(d, sandbox.data, { withLines: page !== undefined, dp })),
+      } as never);
+    };
+    const query = (type: string, page?: number, dp = "4") => ({ where: `Type=="${type}"`, order: "UpdatedDateUTC ASC", unitdp: dp, ...(page ? { page: String(page), pageSize: "25" } : {}) });
+    const check = async () => {
+      for (const page of [1, 2, 3, 4]) {
+        const text = await get("Invoices", query("ACCREC", page));
+        expect(text).toBe(expected(text, "Invoices", sales(sandbox, "ACCREC"), page, 4));
+      }
+      const twoDecimals = await get("Invoices", query("ACCREC", 2, "2"));
+      expect(twoDecimals).toBe(expected(twoDecimals, "Invoices", sales(sandbox, "ACCREC"), 2, 2));
+      const credits = await get("CreditNotes", query("ACCRECCREDIT", 1));
+      expect(credits).toBe(expected(credits, "CreditNotes", sales(sandbox, "ACCRECCREDIT"), 1, 4));
+      const unpaged = await get("Invoices", query("ACCREC"));
+      expect(unpaged).toBe(expected(unpaged, "Invoices", sales(sandbox, "ACCREC"), undefined, 4));
+      const past = await get("Invoices", query("ACCREC", 99));
+      expect(past).toBe(expected(past, "Invoices", sales(sandbox, "ACCREC"), 99, 4));
+    };
+    await check();
+    // Changes after the pages were served once: the kept JSON of the changed documents must not be answered again.
+    const first = [...sales(sandbox, "ACCREC")].sort((a, b) => a.updatedMs - b.updatedMs || a.seq - b.seq).slice(0, 3);
+    const withLines = first.find((d) => d.lines.length > 1)!;
+    sandbox.change({ action: "void", number: first[0].number });
+    sandbox.change({ action: "edit-line", number: withLines.number });
+    sandbox.change({ action: "add-credit-note" });
+    await check();
+    expect(await get("Invoices", query("ACCREC", 3))).toContain(`"InvoiceNumber": "${first[0].number}"`);
+  });
+
+  it("filters and sorts by fields read straight from the documents, as from their rendering", async () => {
+    const data = generateOrganisation({ invoices: 80, creditNotes: 20 });
+    const fields = [
+      "Type", "InvoiceID", "InvoiceNumber", "CreditNoteID", "CreditNoteNumber", "Reference", "Date", "DueDate", "Status", "LineAmountTypes",
+      "SubTotal", "TotalTax", "Total", "UpdatedDateUTC", "CurrencyCode", "AmountDue", "AmountPaid", "RemainingCredit",
+    ];
+    let direct = 0;
+    for (const doc of data.documents) {
+      const rendered = renderDocument(doc, data, { withLines: false, dp: 2 });
+      for (const field of [...fields.map((f) => [f]), ["Contact", "ContactID"], ["Contact", "Name"]]) {
+        expect(documentField(doc, data, field), `${doc.number} ${field.join(".")}`).toEqual(readField(rendered, field));
+        if (readField(rendered, field) !== undefined) direct++;
+      }
+    }
+    expect(direct).toBeGreaterThan(data.documents.length * 10);
   });
 });
 
