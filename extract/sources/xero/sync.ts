@@ -2,19 +2,20 @@
  * One Xero sync: contacts, items, invoices and credit notes, each its own load. Documents are
  * fetched page by page (pageSize 1000, `order=UpdatedDateUTC ASC`) since the highest
  * UpdatedDateUTC landed minus an overlap; versions already in raw are skipped, so the overlap
- * re-fetched lands nothing. The cursor is written in the same transaction as the rows.
+ * re-fetched lands nothing. Rows land while the next pages are read (COPY fed as each page is
+ * mapped, `landStreamed`), and the cursor is written in the same transaction as the rows.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { UserError } from "../../config.ts";
 import { findContract, type Contract } from "../../contracts/contracts.ts";
-import { landBatch, readSyncState, recordFailure, type LoadResult } from "../../loader/loader.ts";
+import { readSyncState, recordFailure, type LoadResult } from "../../loader/loader.ts";
+import { landStreamed, type RowSink } from "../../loader/stream-load.ts";
 import { ensureRawTables, quoteIdent } from "../../loader/raw-schema.ts";
 import { connect } from "../../warehouse/warehouse.ts";
 import { printLoad } from "../../commands/program.ts";
 import { redact } from "../../log.ts";
 import { paged } from "../http.ts";
-import { spoolRecords } from "../records.ts";
 import type { LandedRecord, RejectedRecord } from "../source.ts";
 import { MAX_CONCURRENT, XeroApi } from "./api.ts";
 import { parseDotnetDate } from "./json.ts";
@@ -92,6 +93,8 @@ export async function syncXero(url: string, options: XeroSyncOptions = {}): Prom
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new UserError(`xero: the page size must be 1 to 1000 (Xero's maximum), got ${pageSize}.`);
 
   const client = await connect(url);
+  // Versions already landed are looked up on a connection of their own: the other one is busy with COPY.
+  const lookups = await connect(url);
   try {
     // One sync at a time per warehouse: two would also rotate the same refresh token and break it.
     const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended('salesdw.sync:xero', 0)) as got");
@@ -109,7 +112,7 @@ export async function syncXero(url: string, options: XeroSyncOptions = {}): Prom
           await api.resolveTenant();
           tenantResolved = true;
         }
-        const result = await syncEntity(client, api, contract, entity, { ...options, pageSize });
+        const result = await syncEntity(client, lookups, api, contract, entity, { ...options, pageSize });
         printLoad(result);
         results.push(result);
       } catch (error) {
@@ -126,6 +129,7 @@ export async function syncXero(url: string, options: XeroSyncOptions = {}): Prom
     }
     return results;
   } finally {
+    await lookups.end();
     await client.end();
   }
 }
@@ -172,7 +176,7 @@ export interface RunSeen {
   firstChangeMs?: number;
 }
 
-async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, entity: XeroEntity, options: XeroSyncOptions & { pageSize: number }): Promise<LoadResult> {
+async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, contract: Contract, entity: XeroEntity, options: XeroSyncOptions & { pageSize: number }): Promise<LoadResult> {
   const previous = options.full ? undefined : await readSyncState<XeroCursor>(client, SOURCE, entity.name);
   const previousMs = previous ? Date.parse(previous.updated_date_utc) : undefined;
   const overlapMs = (options.overlapMinutes ?? 5) * 60_000;
@@ -215,7 +219,7 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
       run.pages.push(seen);
       const started = run.pages[0].answeredMs;
       details.fetched += items.length;
-      const known = entity.paged ? await landedVersions(client, contract, entity, items.map((r) => String(r[entity.idField] ?? ""))) : new Set<string>();
+      const known = entity.paged ? await landedVersions(lookups, contract, entity, items.map((r) => String(r[entity.idField] ?? ""))) : new Set<string>();
       // Items are compared as a whole list by the batch's fingerprint; order them so the same list hashes the same.
       const ordered = entity.paged ? items : [...items].sort((a, b) => String(a[entity.idField]).localeCompare(String(b[entity.idField])));
       for (const record of ordered) {
@@ -244,34 +248,33 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
     }
   }
 
-  const batch = await spoolRecords({
-    contract,
-    origin: originOf(entity),
-    details,
-    records: records(),
-    syncState: () => {
-      const cursorMs = safeCursor(run, maxUpdatedMs, previousMs);
-      return cursorMs === undefined ? undefined : { source: SOURCE, entity: entity.name, cursor: { updated_date_utc: new Date(cursorMs).toISOString() } satisfies XeroCursor };
-    },
-  });
-  try {
-    const startedAt = new Date();
-    const result = await landBatch(client, batch, { progress: true });
-    const nothingNew = result.status === "skipped" || (result.status === "loaded" && batch.records === 0);
-    if (nothingNew) {
-      const since = details.if_modified_since ? ` since ${details.if_modified_since}` : "";
-      result.message =
-        batch.records === 0
-          ? `${originOf(entity)}: nothing new${since} (${details.fetched} fetched in ${details.pages} page${details.pages === 1 ? "" : "s"}, all already landed).`
-          : `${originOf(entity)}: nothing new (the same ${details.fetched} records as load ${result.loadId}).`;
-      result.loadId = await recordNothingNew(client, contract, originOf(entity), details, startedAt, result);
-      // Counted as "already loaded" by the command and by salesdw run: nothing landed.
-      result.status = "skipped";
+  const syncState = () => {
+    const cursorMs = safeCursor(run, maxUpdatedMs, previousMs);
+    return cursorMs === undefined ? undefined : { source: SOURCE, entity: entity.name, cursor: { updated_date_utc: new Date(cursorMs).toISOString() } satisfies XeroCursor };
+  };
+  const read = async (sink: RowSink) => {
+    for await (const record of records()) {
+      if (record.kind === "reject") sink.reject(record.sourceRow, record.reason, record.raw);
+      else {
+        const wait = sink.row(record.values, record.extra, record.sourceRow);
+        if (wait) await wait;
+      }
     }
-    return result;
-  } finally {
-    await batch.dispose();
+  };
+  const startedAt = new Date();
+  const { records: landed, ...result } = await landStreamed(client, { contract, origin: originOf(entity), details, read, syncState }, { progress: true });
+  const nothingNew = result.status === "skipped" || (result.status === "loaded" && landed === 0);
+  if (nothingNew) {
+    const since = details.if_modified_since ? ` since ${details.if_modified_since}` : "";
+    result.message =
+      landed === 0
+        ? `${originOf(entity)}: nothing new${since} (${details.fetched} fetched in ${details.pages} page${details.pages === 1 ? "" : "s"}, all already landed).`
+        : `${originOf(entity)}: nothing new (the same ${details.fetched} records as load ${result.loadId}).`;
+    result.loadId = await recordNothingNew(client, contract, originOf(entity), details, startedAt, result);
+    // Counted as "already loaded" by the command and by salesdw run: nothing landed.
+    result.status = "skipped";
   }
+  return result;
 }
 
 /**
