@@ -372,6 +372,29 @@ describe("extract xero", { timeout: 600_000 }, () => {
     expect(rows[1]._extra).toBeNull();
   });
 
+  it("rejects a document without a readable UpdatedDateUTC into raw._rejects with its load while the rest lands as it is read", async () => {
+    const s = await setup({ invoices: 120 });
+    const invoices = sales(s.sandbox, "ACCREC");
+    const broken = invoices[37];
+    broken.updatedMs = Number.NaN; // written as "/Date(NaN+0000)/"
+    const result = await s.run(["--entities", "invoices"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("1 rejected (see raw._rejects where load_id =");
+    expect(await count(s.url, "xero__invoice_line")).toBe(rowsOf(invoices.filter((d) => d !== broken)));
+    const rejects = await queryRows<{ load_id: string; source_row: string; reason: string; raw_record: string }>(s.url, "select load_id, source_row, reason, raw_record from raw._rejects");
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0].source_row).toBe(`Invoices ${broken.id}`);
+    expect(rejects[0].reason).toContain("UpdatedDateUTC");
+    expect(JSON.parse(rejects[0].raw_record)).toMatchObject({ InvoiceID: broken.id, InvoiceNumber: broken.number, UpdatedDateUTC: "/Date(NaN+0000)/" });
+    const [load] = await queryRows<{ load_id: string; rows_rejected: number; rows_loaded: number; details: { fetched: number; waited_for_pages_s: number } }>(
+      s.url,
+      "select load_id, rows_rejected::int, rows_loaded::int, details from raw._loads where file_name = 'xero:/Invoices'",
+    );
+    expect(load).toMatchObject({ load_id: rejects[0].load_id, rows_rejected: 1, rows_loaded: rowsOf(invoices) - rowsOf([broken]) });
+    expect(load.details.fetched).toBe(invoices.length);
+    expect(load.details.waited_for_pages_s).toBeGreaterThan(0);
+  });
+
   it("is incremental: If-Modified-Since with an overlap, the overlap re-fetched changes nothing, changes land as new versions", async () => {
     const s = await setup();
     expect((await s.run()).code).toBe(0);

@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { UserError } from "../../config.ts";
-import { findContract, type Contract } from "../../contracts/contracts.ts";
+import { loadContracts, type Contract } from "../../contracts/contracts.ts";
 import { readSyncState, recordFailure, type LoadResult } from "../../loader/loader.ts";
 import { landStreamed, type RowSink } from "../../loader/stream-load.ts";
 import { ensureRawTables, quoteIdent } from "../../loader/raw-schema.ts";
@@ -99,11 +99,14 @@ export async function syncXero(url: string, options: XeroSyncOptions = {}): Prom
     // One sync at a time per warehouse: two would also rotate the same refresh token and break it.
     const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended('salesdw.sync:xero', 0)) as got");
     if (!rows[0].got) throw new UserError("xero: another Xero sync is running against this warehouse; wait for it to finish.");
+    // Xero's contracts only, parsed once (every contract of every source took a second to parse at each entity).
+    const contracts = loadContracts(undefined, (source) => source === SOURCE);
     const api = new XeroApi(settings, { retries: options.retries, backoffMs: options.backoffMs, timeoutMs: options.timeoutMs });
     let tenantResolved = false;
     const results: LoadResult[] = [];
     for (const entity of entities) {
-      const contract = findContract(SOURCE, entity.contractEntity);
+      const contract = contracts.find((c) => c.entity === entity.contractEntity);
+      if (!contract) throw new Error(`no contract contracts/${SOURCE}/${entity.contractEntity}.yaml`);
       await ensureRawTables(client, contract);
       await ensureVersionIndex(client, contract, entity);
       const startedAt = new Date();
@@ -189,6 +192,8 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
     fetched: 0,
     already_landed: 0,
     versions: 0,
+    /** Seconds spent waiting for the next page (its answer, and its parse when it was not read ahead): the server's share of the time. */
+    waited_for_pages_s: 0,
   };
   const run: RunSeen = { pages: [] };
   let maxUpdatedMs: number | undefined;
@@ -203,7 +208,8 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
     return { items: list as Json[], pageCount, answeredMs: parseDotnetDate(envelope.DateTimeUTC) };
   }
 
-  async function* records(): AsyncGenerator<LandedRecord | RejectedRecord> {
+  /** A page at a time (a yield per row would cost a promise per row). */
+  async function* records(): AsyncGenerator<(LandedRecord | RejectedRecord)[]> {
     // Each page's own answer time (pages are requested ahead, so they are answered out of turn).
     const answered = new Map<number, number | undefined>();
     const pageSource = async (page: number) => {
@@ -213,7 +219,9 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
     };
     // The next pages are fetched while this one lands (Xero allows 5 calls at once).
     const all = paged(pageSource, { pageSize: entity.paged ? options.pageSize : Number.POSITIVE_INFINITY, ahead: entity.paged ? MAX_CONCURRENT - 1 : 0 });
+    let asked = performance.now();
     for await (const { page, items } of all) {
+      details.waited_for_pages_s = Math.round((details.waited_for_pages_s + (performance.now() - asked) / 1000) * 1000) / 1000;
       const seen: PageSeen = { answeredMs: answered.get(page) };
       answered.delete(page);
       run.pages.push(seen);
@@ -222,17 +230,18 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
       const known = entity.paged ? await landedVersions(lookups, contract, entity, items.map((r) => String(r[entity.idField] ?? ""))) : new Set<string>();
       // Items are compared as a whole list by the batch's fingerprint; order them so the same list hashes the same.
       const ordered = entity.paged ? items : [...items].sort((a, b) => String(a[entity.idField]).localeCompare(String(b[entity.idField])));
+      const out: (LandedRecord | RejectedRecord)[] = [];
       for (const record of ordered) {
         const id = record[entity.idField];
         if (entity.undated && typeof id === "string") {
           details.versions++;
-          yield* mapper.rows(record, id);
+          out.push(...mapper.rows(record, id));
           continue;
         }
         const updatedText = record.UpdatedDateUTC;
         const updatedMs = parseDotnetDate(updatedText);
         if (typeof id !== "string" || updatedMs === undefined) {
-          yield { kind: "reject", sourceRow: `${entity.endpoint} ${String(id ?? "?")}`, raw: JSON.stringify(record), reason: `no ${entity.idField} or no readable UpdatedDateUTC` };
+          out.push({ kind: "reject", sourceRow: `${entity.endpoint} ${String(id ?? "?")}`, raw: JSON.stringify(record), reason: `no ${entity.idField} or no readable UpdatedDateUTC` });
           continue;
         }
         seen.lastUpdatedMs = updatedMs;
@@ -243,8 +252,10 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
           continue;
         }
         details.versions++;
-        yield* mapper.rows(record, `${entity.numberField ? `${record[entity.numberField] ?? id}` : id}@${updatedMs}`);
+        for (const row of mapper.rows(record, `${entity.numberField ? `${record[entity.numberField] ?? id}` : id}@${updatedMs}`)) out.push(row);
       }
+      yield out;
+      asked = performance.now();
     }
   }
 
@@ -253,11 +264,13 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
     return cursorMs === undefined ? undefined : { source: SOURCE, entity: entity.name, cursor: { updated_date_utc: new Date(cursorMs).toISOString() } satisfies XeroCursor };
   };
   const read = async (sink: RowSink) => {
-    for await (const record of records()) {
-      if (record.kind === "reject") sink.reject(record.sourceRow, record.reason, record.raw);
-      else {
-        const wait = sink.row(record.values, record.extra, record.sourceRow);
-        if (wait) await wait;
+    for await (const page of records()) {
+      for (const record of page) {
+        if (record.kind === "reject") sink.reject(record.sourceRow, record.reason, record.raw);
+        else {
+          const wait = sink.row(record.values, record.extra, record.sourceRow);
+          if (wait) await wait;
+        }
       }
     }
   };
