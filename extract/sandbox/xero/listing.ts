@@ -3,7 +3,8 @@
  * server the bottleneck: filters and order read a document's fields straight from it (no rendered
  * copy of every document per listing), each document version's JSON is written once and kept, and
  * a page is its slice of the listing joined into the envelope, byte for byte what writing the
- * whole envelope at once gives.
+ * whole envelope at once gives. Kept as UTF-8 bytes: a page is then copied together, not encoded
+ * again for every answer.
  */
 import type { SandboxData, SandboxDocument } from "./data.ts";
 import { readField, renderDocument, xeroJson, type Json } from "./render.ts";
@@ -14,7 +15,7 @@ export interface ListEntry {
   seq: number;
   updated: number;
   read(path: string[]): ReturnType<FieldReader>;
-  text(withLines: boolean, dp: 2 | 4): string;
+  text(withLines: boolean, dp: 2 | 4): Buffer;
 }
 
 /** A list member inside the envelope is two levels deep. */
@@ -44,7 +45,7 @@ export function documentField(doc: SandboxDocument, data: SandboxData, path: str
 
 interface Kept {
   version: string;
-  texts: Map<string, string>;
+  texts: Map<string, Buffer>;
 }
 const kept = new WeakMap<SandboxDocument, Kept>();
 
@@ -57,14 +58,14 @@ function versionOf(doc: SandboxDocument, contactName: string | undefined): strin
 }
 
 /** The document's JSON as a list member, written once per version, with or without lines, per unitdp. */
-export function documentText(doc: SandboxDocument, data: SandboxData, contactName: string | undefined, withLines: boolean, dp: 2 | 4): string {
+export function documentText(doc: SandboxDocument, data: SandboxData, contactName: string | undefined, withLines: boolean, dp: 2 | 4): Buffer {
   const version = versionOf(doc, contactName);
   let entry = kept.get(doc);
   if (!entry || entry.version !== version) kept.set(doc, (entry = { version, texts: new Map() }));
   const key = withLines ? `lines ${dp}` : "header";
   let text = entry.texts.get(key);
   if (text === undefined) {
-    text = xeroJson(renderDocument(doc, data, { withLines, dp }), MEMBER_INDENT);
+    text = Buffer.from(xeroJson(renderDocument(doc, data, { withLines, dp }), MEMBER_INDENT));
     entry.texts.set(key, text);
   }
   return text;
@@ -85,7 +86,7 @@ class DocumentEntry implements ListEntry {
   read(path: string[]) {
     return documentField(this.doc, this.data, path);
   }
-  text(withLines: boolean, dp: 2 | 4): string {
+  text(withLines: boolean, dp: 2 | 4): Buffer {
     return documentText(this.doc, this.data, this.contactName, withLines, dp);
   }
 }
@@ -97,14 +98,22 @@ export function documentEntries(data: SandboxData, kind: SandboxDocument["kind"]
 
 /** A small record (a contact, an item) rendered for the listing. */
 export function renderedEntry(seq: number, updated: number, rendered: { [key: string]: Json | undefined }): ListEntry {
-  return { seq, updated, read: (path) => readField(rendered, path), text: () => xeroJson(rendered, MEMBER_INDENT) };
+  return { seq, updated, read: (path) => readField(rendered, path), text: () => Buffer.from(xeroJson(rendered, MEMBER_INDENT)) };
 }
 
+const MEMBER_SEPARATOR = Buffer.from(",\r\n");
+
 /** The envelope with its list (the last member) made of members' texts: what xeroJson writes for the whole envelope. */
-export function envelopeText(head: { [key: string]: Json | undefined }, key: string, members: string[]): string {
+export function envelopeText(head: { [key: string]: Json | undefined }, key: string, members: Buffer[]): Buffer {
   const empty = xeroJson({ ...head, [key]: [] });
   const tail = `${JSON.stringify(key)}: []\r\n}`;
   if (!empty.endsWith(tail)) throw new Error(`the envelope's ${key} list must be its last member`);
-  if (!members.length) return empty;
-  return `${empty.slice(0, -tail.length)}${JSON.stringify(key)}: [\r\n${members.join(",\r\n")}\r\n  ]\r\n}`;
+  if (!members.length) return Buffer.from(empty);
+  const parts: Buffer[] = [Buffer.from(`${empty.slice(0, -tail.length)}${JSON.stringify(key)}: [\r\n`)];
+  members.forEach((member, i) => {
+    if (i) parts.push(MEMBER_SEPARATOR);
+    parts.push(member);
+  });
+  parts.push(Buffer.from("\r\n  ]\r\n}"));
+  return Buffer.concat(parts);
 }

@@ -149,7 +149,7 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
     events.emit("request", entry);
   };
 
-  const send = (request: FastifyRequest, reply: FastifyReply, status: number, body: string, type: string, headers: Record<string, string> = {}) => {
+  const send = (request: FastifyRequest, reply: FastifyReply, status: number, body: string | Buffer, type: string, headers: Record<string, string> = {}) => {
     record(request, status);
     return reply.code(status).headers(headers).type(type).send(body);
   };
@@ -371,7 +371,7 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
       }
       let pagination: { page: number; pageSize: number; pageCount: number; itemCount: number } | undefined;
       // Without `page`, invoices and credit notes come back with empty LineItems (as Xero answers).
-      let members: string[];
+      let members: Buffer[];
       if (page !== undefined) {
         const itemCount = entries.length;
         pagination = { page, pageSize, pageCount: Math.ceil(itemCount / pageSize), itemCount };
