@@ -1,13 +1,16 @@
 /**
  * The API and dashboard part of `npm run bench`, on the warehouse the bench built: a year of
  * restaurant sales lands from the iiko sandbox (`salesdw extract iiko`, then Dataform for what iiko
- * feeds), the server starts on a free loopback port, and autocannon sends 50 concurrent clients at
+ * feeds), `salesdw serve` starts in a process of its own on a free loopback port, and autocannon
+ * sends 50 concurrent clients (asking for gzip, as HTTP clients do) at
  * /api/v1/kpi/net-sales-daily and /api/v1/sales/summary for a year (whole year in one page), then
  * 20 concurrent signed-in users at the sales dashboard with its default filters; last, one user
  * downloads the sales CSV of every day with sales (lines/s, and the server's RSS meanwhile).
  * p95 is read from every response's own latency (autocannon's summary has p90 and p97.5, not p95).
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import net from "node:net";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -18,7 +21,6 @@ import { actionsFeeding, compileGraph } from "./dataform-graph.ts";
 import { info } from "./log.ts";
 import { startIikoSandbox } from "./sandbox/iiko/server.ts";
 import { KeyStore } from "./serve/auth.ts";
-import { buildServer } from "./serve/server.ts";
 import { UserStore } from "./serve/users.ts";
 import { clientConfig, connect } from "./warehouse/warehouse.ts";
 
@@ -85,11 +87,12 @@ export async function benchApi(url: string, options: { seconds: number }): Promi
 /** The load part alone, on a warehouse that already holds the year of restaurant sales. */
 export async function measureServe(url: string, range: { from: string; to: string }, seconds: number): Promise<{ range: { from: string; to: string }; endpoints: EndpointFigures[]; dashboard: DashboardFigures }> {
   const { from, to } = range;
-  // Rate limiting is per key and would answer 429 to a load test: lifted for this server only.
-  const app = await buildServer({ url, apiRateLimit: { max: 1_000_000_000, timeWindow: "1 minute" } });
+  // The server runs as users run it, `salesdw serve` in a process of its own (autocannon in this
+  // one would otherwise share its event loop); rate limiting is per key and would answer 429 to a
+  // load test, so it is lifted for this server only.
+  const server = await startServe(url, { SALESDW_API_RATE_LIMIT: "1000000000" });
   try {
-    await app.listen({ host: "127.0.0.1", port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const base = server.base;
     const keys = new pg.Pool({ ...clientConfig(url), max: 1 });
     const { key } = await new KeyStore(keys).create({ role: "viewer", name: `bench-${Date.now()}` }).finally(() => keys.end());
     const endpoints: EndpointFigures[] = [];
@@ -99,9 +102,10 @@ export async function measureServe(url: string, range: { from: string; to: strin
       if (!probe.ok) throw new Error(`${endpoint} answered ${probe.status}: ${await probe.text()}`);
       const rows = ((await probe.json()) as { data: unknown[] }).data.length;
       info(`autocannon: ${CONNECTIONS} clients, ${seconds} s on ${endpoint} (${rows} rows an answer) …`);
-      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, { authorization: `Bearer ${key}` }, seconds)) });
+      // As HTTP clients ask by default (browsers, curl --compressed, requests, axios): gzip if the server has it.
+      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, { authorization: `Bearer ${key}`, "accept-encoding": "gzip, deflate, br" }, seconds)) });
     }
-    const dashboard = await benchDashboard(url, base, seconds);
+    const dashboard = await benchDashboard(url, server, seconds);
     const { page, csv } = dashboard;
     info(`Dashboard: /sales (default filters), ${page.users} signed-in users: p95 ${page.p95_ms} ms, ${page.p95_vs_target}× the ${PAGE_P95_TARGET_MS} ms target ` +
       `(p50 ${page.p50_ms}, p99 ${page.p99_ms} ms; ${page.requests} requests, ${page.non_2xx} not 2xx, ${page.timeouts} timed out; the first request after the build ${page.first_request_ms} ms)\n` +
@@ -109,8 +113,49 @@ export async function measureServe(url: string, range: { from: string; to: strin
       `${csv.vs_target}× the ${CSV_TARGET_LINES_PER_S.toLocaleString("en-US")} lines/s target; server RSS ${csv.rss_before_mb} MB before, ${csv.rss_peak_mb} MB at most during it`);
     return { range: { from, to }, endpoints, dashboard };
   } finally {
-    await app.close();
+    await server.stop();
   }
+}
+
+interface ServeProcess {
+  base: string;
+  /** The server's resident memory now, in bytes (Linux /proc). */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+/** `salesdw serve` on a free loopback port, as a child process; resolves once it listens. */
+async function startServe(url: string, env: Record<string, string>): Promise<ServeProcess> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+  const child = spawn(process.execPath, [path.join(projectRoot, "bin", "salesdw.mjs"), "serve", "--port", String(port), "--host", "127.0.0.1"], {
+    env: { ...process.env, ...env, WAREHOUSE_URL: url },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const seen = (chunk: Buffer) => {
+      output = (output + chunk).slice(-4000);
+      if (output.includes("Dashboard: http")) resolve();
+    };
+    child.stdout.on("data", seen);
+    child.stderr.on("data", seen);
+    exited.then(() => reject(new Error(`salesdw serve stopped before listening (${child.exitCode}): ${output}`)));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) * 1024,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }
 
 function extractIiko(url: string, env: Record<string, string>, from: string, to: string): Promise<void> {
@@ -127,7 +172,8 @@ function extractIiko(url: string, env: Record<string, string>, from: string, to:
 }
 
 /** The sales page with its default filters under PAGE_USERS signed-in users, then the CSV of every day with sales. */
-async function benchDashboard(url: string, base: string, seconds: number): Promise<DashboardFigures> {
+async function benchDashboard(url: string, server: ServeProcess, seconds: number): Promise<DashboardFigures> {
+  const base = server.base;
   const pool = new pg.Pool({ ...clientConfig(url), max: 1 });
   const password = randomBytes(18).toString("base64url");
   const name = `bench-${Date.now()}`;
@@ -152,9 +198,9 @@ async function benchDashboard(url: string, base: string, seconds: number): Promi
 
   info(`Downloading the sales CSV of ${range.first} … ${range.last} …`);
   const mb = (bytes: number) => round(bytes / 1024 / 1024);
-  const rssBefore = process.memoryUsage.rss();
+  const rssBefore = server.rss();
   let rssPeak = rssBefore;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 50);
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rss())), 50);
   const started = process.hrtime.bigint();
   let lines = 0;
   let bytes = 0;

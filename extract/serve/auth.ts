@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { UserError } from "../config.ts";
 import { ensureAppDdl, type Queryable } from "./app-schema.ts";
+import { SnapshotCache } from "./snapshot-cache.ts";
 
 export type Role = "viewer" | "admin";
 export const ROLES_BY_RANK: readonly Role[] = ["viewer", "admin"];
@@ -31,7 +32,7 @@ const KEY_SHAPE = /^sdw_[A-Za-z0-9_-]{43}$/;
 // A name starts with a letter, so `keys revoke 12` can only mean an id.
 const NAME_SHAPE = /^[A-Za-z][A-Za-z0-9._-]{0,62}$/;
 // last_used_at is written at most once a minute per key, not on every request.
-const LAST_USED_RESOLUTION = "1 minute";
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 const KEYS_DDL = `
 create table if not exists app.api_keys (
@@ -66,9 +67,19 @@ function toInfo(row: Record<string, unknown>): ApiKeyInfo {
   };
 }
 
+interface KeyRow extends ApiKeyIdentity {
+  lastUsedAt: number | null;
+}
+
 export class KeyStore {
   private ready?: Promise<void>;
-  constructor(private readonly db: Queryable) {}
+  /** Lookups kept while nothing commits: creating or revoking a key is a commit, so never stale (snapshot-cache.ts). */
+  private readonly lookups: SnapshotCache;
+  /** Keys whose last_used_at is being written now (one write, not one per concurrent request). */
+  private readonly touching = new Set<number>();
+  constructor(private readonly db: Queryable) {
+    this.lookups = new SnapshotCache(db, { maxEntries: 1000 });
+  }
 
   /** Creates `app.api_keys` if missing (idempotent, safe to race). */
   ensureTable(): Promise<void> {
@@ -125,15 +136,21 @@ export class KeyStore {
   async verify(presented: string): Promise<ApiKeyIdentity | undefined> {
     if (!KEY_SHAPE.test(presented)) return undefined;
     await this.ensureTable();
-    const { rows } = await this.db.query(
-      `select id, name, role, (last_used_at is null or last_used_at < now() - interval '${LAST_USED_RESOLUTION}') as stale
-       from app.api_keys where key_hash = $1 and revoked_at is null`,
-      [hashKey(presented)],
-    );
-    if (!rows.length) return undefined;
-    const { id, name, role, stale } = rows[0];
-    if (stale) await this.db.query("update app.api_keys set last_used_at = now() where id = $1", [id]);
-    return { id: Number(id), name, role };
+    const hash = hashKey(presented);
+    const row = await this.lookups.get<KeyRow | undefined>(hash, async () => {
+      const { rows } = await this.db.query(
+        "select id, name, role, last_used_at from app.api_keys where key_hash = $1 and revoked_at is null",
+        [hash],
+      );
+      const found = rows[0] ? { id: Number(rows[0].id), name: rows[0].name, role: rows[0].role, lastUsedAt: rows[0].last_used_at?.getTime() ?? null } : undefined;
+      return { value: found, chars: 100 };
+    });
+    if (!row) return undefined;
+    if ((row.lastUsedAt === null || row.lastUsedAt < Date.now() - LAST_USED_RESOLUTION_MS) && !this.touching.has(row.id)) {
+      this.touching.add(row.id);
+      await this.db.query("update app.api_keys set last_used_at = now() where id = $1", [row.id]).finally(() => this.touching.delete(row.id));
+    }
+    return { id: row.id, name: row.name, role: row.role };
   }
 }
 

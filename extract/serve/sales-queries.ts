@@ -1,9 +1,9 @@
 /**
  * The sales dashboard's SQL over mart.sales_enriched. Every figure is grouped by currency:
- * amounts in different currencies are never added. Filters are bound parameters; column
+ * amounts in different currencies are never added. Filters are bound parameters (escaped literals in the CSV's COPY); column
  * names come from the catalogue (sales-view.ts) and are checked there.
  */
-import type pg from "pg";
+import pg from "pg";
 import { addDays, type Calendar, daysBetween, type Granularity, monthStart, shiftYears, weekStart, yearEnd, yearStart } from "./calendar.ts";
 import { type Dimension, filterConditions, SALES_VIEW, type SalesView } from "./sales-view.ts";
 
@@ -18,6 +18,7 @@ export interface Figures {
   invoices: string;
 }
 
+const { escapeLiteral } = pg;
 const EMPTY: Figures = { revenue: "0", units: "0", invoices: "0" };
 /** A sale document, counted once per source (document numbers are only unique inside a source). */
 const INVOICE = `case when event_type = 'SALE' then source_system || ':' || document_id end`;
@@ -214,11 +215,27 @@ export async function gridPage(
 }
 
 /** The statement behind the CSV: every matching line, every column, oldest first. */
-export function exportQuery(view: SalesView, dimensions: Dimension[], columns: string[]): { text: string; params: unknown[] } {
+/**
+ * The CSV of every matching line as one `COPY … TO STDOUT`: PostgreSQL writes the CSV itself, in
+ * line order, and the server only passes the bytes on. Text that a spreadsheet would run as a
+ * formula gets a leading apostrophe (FORMULA_START of api/csv.ts, in SQL). COPY takes no bound
+ * parameters, so the filter values go in as literals escaped by pg's escapeLiteral.
+ */
+export function exportCopy(view: SalesView, dimensions: Dimension[], columns: { name: string; text: boolean }[]): string {
   const params: unknown[] = [];
-  const text = `select ${columns.map((c) => `"${c}"`).join(", ")} from ${SALES_VIEW} ${where(view, dimensions, params, view)}
+  const select = columns.map(({ name, text }) =>
+    text
+      ? `case when left("${name}", 1) in ('=', '+', '-', '@', chr(9), chr(13)) then '''' || "${name}" else "${name}" end as "${name}"`
+      : `"${name}"::text as "${name}"`);
+  const query = `select ${select.join(", ")} from ${SALES_VIEW} ${where(view, dimensions, params, view)}
     order by date, source_system, document_id, line_number`;
-  return { text, params };
+  return `copy (${query.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]))}) to stdout with (format csv, header true)`;
+}
+
+function literal(value: unknown): string {
+  if (typeof value === "string") return escapeLiteral(value);
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return `array[${value.map((v) => escapeLiteral(v)).join(", ")}]`;
+  throw new Error(`exportCopy: a filter value of an unexpected kind (${typeof value})`);
 }
 
 /** Distinct values of every dimension, with a label and line count, in one scan (for the filter lists). */

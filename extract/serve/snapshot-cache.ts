@@ -11,7 +11,7 @@
  *
  * Hand-written: the caches on npm expire by time or size, not by the database's visibility.
  */
-import type pg from "pg";
+import type { Queryable } from "./app-schema.ts";
 
 export interface SnapshotCacheOptions {
   /** Entries kept for the current snapshot (the oldest are dropped past it). */
@@ -27,6 +27,7 @@ export interface Sized<T> {
 }
 
 const SNAPSHOT_SQL = "select pg_current_snapshot()::text as snapshot";
+const settled = () => undefined;
 
 export class SnapshotCache {
   private generation = "";
@@ -36,15 +37,38 @@ export class SnapshotCache {
   private readonly maxEntries: number;
   private readonly maxChars: number;
 
-  constructor(private readonly pool: pg.Pool, options: SnapshotCacheOptions = {}) {
+  constructor(private readonly pool: Queryable, options: SnapshotCacheOptions = {}) {
     this.maxEntries = options.maxEntries ?? 500;
     this.maxChars = options.maxChars ?? 64 * 1024 * 1024;
   }
 
-  /** The warehouse's visible state right now, as text (equal text: the same committed data). */
-  async snapshot(): Promise<string> {
-    const { rows } = await this.pool.query(SNAPSHOT_SQL);
-    return rows[0].snapshot as string;
+  private running?: Promise<string>;
+  private waiting?: Promise<string>;
+
+  /**
+   * The warehouse's visible state right now, as text (equal text: the same committed data).
+   * Concurrent callers share one query, but never one that started before they asked (it could
+   * predate a commit they have seen): a caller arriving while a query runs waits for the next one,
+   * which serves everybody who arrived meanwhile. Under load that is one round trip per round trip
+   * instead of one per request.
+   */
+  snapshot(): Promise<string> {
+    if (!this.running) return this.readSnapshot();
+    this.waiting ??= this.running.then(settled, settled).then(() => {
+      this.waiting = undefined;
+      return this.readSnapshot();
+    });
+    return this.waiting;
+  }
+
+  private readSnapshot(): Promise<string> {
+    const reading = this.pool.query(SNAPSHOT_SQL).then(({ rows }) => rows[0].snapshot as string);
+    this.running = reading;
+    const done = () => {
+      if (this.running === reading) this.running = undefined;
+    };
+    reading.then(done, done);
+    return reading;
   }
 
   /**

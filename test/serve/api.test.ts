@@ -5,6 +5,8 @@
  * OpenAPI document and the documentation page in a real browser.
  */
 import { createHash } from "node:crypto";
+import http from "node:http";
+import { gunzipSync } from "node:zlib";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { parse } from "csv-parse/sync";
 import { chromium } from "playwright-core";
@@ -321,6 +323,31 @@ describe("CSV", () => {
     for (const accept of ["application/json", "*/*", "text/csv;q=0.5, application/json", "text/html"]) {
       const answer = await call(server.base, "/api/v1/freshness", { key: keys.viewer, accept });
       expect(answer.headers.get("content-type"), accept).toMatch(/^application\/json/);
+    }
+  });
+
+  it("a client that accepts gzip gets the same answer gzipped; one that does not, plain", async () => {
+    // node:http, not fetch: fetch asks for gzip by itself and hides the encoding.
+    const raw = (path: string, headers: Record<string, string>) =>
+      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        http.get(server.base + path, { headers: { authorization: `Bearer ${keys.viewer}`, ...headers } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve({ headers: response.headers, body: Buffer.concat(chunks) })).on("error", reject);
+        }).on("error", reject);
+      });
+    for (const accept of ["application/json", "text/csv"]) {
+      const path = "/api/v1/kpi/net-sales-daily?limit=10000";
+      const plain = await raw(path, { accept });
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.body.length).toBeGreaterThan(1024);
+      for (const acceptEncoding of ["gzip", "gzip, deflate, br", "br;q=1, gzip;q=0.8"]) {
+        const zipped = await raw(path, { accept, "accept-encoding": acceptEncoding });
+        expect(zipped.headers["content-encoding"], acceptEncoding).toBe("gzip");
+        expect(zipped.headers.vary).toMatch(/accept-encoding/i);
+        expect(zipped.body.length).toBeLessThan(plain.body.length);
+        expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+      }
+      expect((await raw(path, { accept, "accept-encoding": "gzip;q=0, identity" })).headers["content-encoding"]).toBeUndefined();
     }
   });
 

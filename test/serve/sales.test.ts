@@ -239,6 +239,13 @@ describe("sales dashboard", { timeout: 300_000 }, () => {
     expect(line.event_type).toBe("RETURN");
     expect(BigInt(line.net_amount.replace(/\.0+$/, ""))).toBe(planted.net); // a negative number stays a number
     expect(planted.net).toBeLessThan(0n);
+
+    // A filter value with quotes and a backslash is a value (the export's COPY has it as an escaped literal), not SQL.
+    const hostile = encodeURIComponent("C99999'); drop table mart.sales_enriched; --\\");
+    const answer = await fetch(`${everything}&customer=${hostile}`.replace("/sales?", "/sales.csv?"), { headers: { cookie: viewer.cookie } });
+    expect(answer.status).toBe(200);
+    expect((await answer.text()).replace(/^\uFEFF/, "").trim().split("\n")).toHaveLength(1); // the header alone
+    expect(await queryRows(url, "select 1 from mart.sales_enriched limit 1")).toHaveLength(1);
   });
 
   it("a page kept from an earlier request is read again as soon as the warehouse's data changes", async () => {
@@ -250,13 +257,13 @@ describe("sales dashboard", { timeout: 300_000 }, () => {
     };
     expect(await total()).toBe(lines.length);
     expect(await total()).toBe(lines.length); // the same snapshot: the kept page
-    // One line leaves the fact (one commit, as a dataform run's are): the next page counts without it.
+    // One line leaves the stored mart (one commit, as a dataform run's are): the next page counts without it.
     const [{ row }] = await queryRows<{ row: unknown }>(url,
-      "delete from dw.fct_sales_line f where sales_line_key = (select min(sales_line_key) from dw.fct_sales_line) returning to_jsonb(f) as row");
+      "delete from mart.sales_enriched f where sales_line_key = (select min(sales_line_key) from mart.sales_enriched) returning to_jsonb(f) as row");
     try {
       expect(await total()).toBe(lines.length - 1);
     } finally {
-      await queryRows(url, "insert into dw.fct_sales_line select * from jsonb_populate_record(null::dw.fct_sales_line, $1::jsonb)", [row]);
+      await queryRows(url, "insert into mart.sales_enriched select * from jsonb_populate_record(null::mart.sales_enriched, $1::jsonb)", [row]);
     }
     expect(await total()).toBe(lines.length);
   });

@@ -3,6 +3,9 @@
  * date column and filters) it makes the route's JSON schemas (which validate the request and
  * become the OpenAPI document), the keyset-paged SQL for the reader pool, and the JSON or CSV answer.
  */
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import { negotiate } from "@fastify/accept-negotiator";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as jalaali from "jalaali-js";
 import type pg from "pg";
@@ -244,14 +247,25 @@ limit ${limit}`;
   return { text, values: params.values };
 }
 
-/** A list answer as it is kept: serialised, with what goes in its headers. */
+/** A list answer as it is kept: serialised and encoded (sending a kept string would encode it again each time), with what goes in its headers. */
 export interface CachedPage {
-  body: string;
+  body: Buffer;
+  /** The body gzipped, made on the first request that accepts gzip (answers compress about tenfold). */
+  gzipped?: Promise<Buffer>;
   nextCursor: string | null;
   note?: string;
 }
 
 const MISSING_RELATION = new Set(["42P01", "3F000"]);
+
+/** Smaller answers go as they are (gzip would save little). */
+const GZIP_FROM_BYTES = 1024;
+const gzip = promisify(zlib.gzip);
+
+function acceptsGzip(request: FastifyRequest): boolean {
+  const header = request.headers["accept-encoding"];
+  return typeof header === "string" && negotiate(header, ["gzip", "identity"]) === "gzip";
+}
 
 /** `answers`: where answers are kept between requests while the data is unchanged (none: every request reads). */
 export function registerListRoute(app: FastifyInstance, spec: ListSpec, readerPool: pg.Pool, answers?: SnapshotCache): void {
@@ -300,11 +314,16 @@ export function registerListRoute(app: FastifyInstance, spec: ListSpec, readerPo
       const serializeJson = compiled ?? JSON.stringify;
       const answer = await answers.get<CachedPage>(`${csv ? "csv" : "json"} ${request.url}`, async () => {
         const { page, nextCursor, note } = await readPage(spec, query, readerPool);
-        const body = csv ? toCsv(spec.columns, page) : serializeJson({ data: page, next_cursor: nextCursor, ...(note ? { note } : {}) });
+        const body = Buffer.from(csv ? toCsv(spec.columns, page) : serializeJson({ data: page, next_cursor: nextCursor, ...(note ? { note } : {}) }));
         return { value: { body, nextCursor, note }, chars: body.length };
       });
       pageHeaders(request, reply, answer.nextCursor, answer.note);
-      return reply.type(csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8").send(answer.body);
+      reply.type(csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8").header("vary", "accept-encoding");
+      if (answer.body.length >= GZIP_FROM_BYTES && acceptsGzip(request)) {
+        answer.gzipped ??= gzip(answer.body);
+        return reply.header("content-encoding", "gzip").send(await answer.gzipped);
+      }
+      return reply.send(answer.body);
     },
   });
 }

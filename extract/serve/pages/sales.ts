@@ -2,18 +2,17 @@
  * The sales dashboard (/sales) and its CSV download (/sales.csv) over mart.sales_enriched.
  * Everything shown is chosen by the URL; every money figure is per currency.
  */
-import { pipeline } from "node:stream";
+import { PassThrough, pipeline } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import QueryStream from "pg-query-stream";
+import { to as copyTo } from "pg-copy-streams";
 import { bucketLabel, bucketsBetween, daysBetween, displayDay, granularityFor, PRESETS } from "../calendar.ts";
-import { csvStreams } from "../csv.ts";
 import type { Warehouse } from "../db.ts";
 import { changePercent, divide, formatChange, formatDecimal } from "../format.ts";
 import { html, type Html } from "../html.ts";
 import { chart, notice, page } from "../layout.ts";
 import { relationState, stateNotice } from "../marts.ts";
 import {
-  comparisonSpans, cumulativeYears, dimensionValues, exportQuery, type Figures, figuresBySpan, figuresOrEmpty,
+  comparisonSpans, cumulativeYears, dimensionValues, exportCopy, type Figures, figuresBySpan, figuresOrEmpty,
   GRID_PAGE_SIZE, gridPage, lastSalesDay, type PeriodSpans, ranked, type Ranked, timeSeries,
 } from "../sales-queries.ts";
 import { SnapshotCache } from "../snapshot-cache.ts";
@@ -76,17 +75,17 @@ export async function salesRoutes(app: FastifyInstance, options: { warehouse: Wa
       reply.code(400).type("text/plain; charset=utf-8");
       return `Cannot export: ${view.problems.join(" ")}\n`;
     }
-    const columns = state.columns;
-    const { text, params } = exportQuery(view, state.dimensions, columns.map((c) => c.name));
     const client = await pool.connect();
     // A long export must not hit the page queries' statement timeout; RESET restores it for the next user.
     await client.query("set statement_timeout = 0");
-    const rows = client.query(new QueryStream(text, params, { rowMode: "array", batchSize: 2000 }));
-    const { rows: cleaned, csv: body } = csvStreams(columns);
-    pipeline(rows, cleaned, body, (error) => {
+    const copy = client.query(copyTo(exportCopy(view, state.dimensions, state.columns)));
+    // A byte-order mark first, so spreadsheets read Persian text as UTF-8.
+    const body = new PassThrough();
+    body.write("\uFEFF");
+    pipeline(copy, body, (error) => {
       if (error) {
         request.log.warn({ err: error }, "CSV export stopped");
-        client.release(true); // the connection may be mid-query: do not reuse it
+        client.release(true); // the connection may be mid-COPY: do not reuse it
       } else {
         client.query("reset statement_timeout").then(() => client.release(), (e) => client.release(e));
       }
