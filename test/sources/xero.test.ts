@@ -13,7 +13,7 @@ import { projectRoot } from "../../extract/config.ts";
 import { generateOrganisation, lineNetCents, type SandboxDocument } from "../../extract/sandbox/xero/data.ts";
 import { startXeroSandbox, type XeroSandbox, type XeroSandboxOptions } from "../../extract/sandbox/xero/server.ts";
 import { safeCursor } from "../../extract/sources/xero/sync.ts";
-import { paged, TokenBucket } from "../../extract/sources/http.ts";
+import { paged, SlidingWindow } from "../../extract/sources/http.ts";
 import { parseEveryToken, parseJsonKeepingNumbers } from "../../extract/sources/xero/json.ts";
 import { Decimal, readField, renderDocument, xeroJson } from "../../extract/sandbox/xero/render.ts";
 import { documentField } from "../../extract/sandbox/xero/listing.ts";
@@ -129,18 +129,26 @@ describe("Xero's JSON with exact numbers", () => {
 });
 
 describe("the client's pace", () => {
-  it("keeps to 60 calls a minute unless Xero's X-MinLimit-Remaining allows more, and never more", async () => {
+  it("keeps to 60 calls in any 60 seconds (as Xero counts them) unless Xero's X-MinLimit-Remaining allows more, and never more", async () => {
     let now = 0;
-    const bucket = new TokenBucket(60, () => now, async (ms) => void (now += ms));
-    for (let i = 0; i < 60; i++) await bucket.take();
-    expect(bucket.delayMs()).toBeGreaterThan(0);
-    bucket.allow(500); // the server says 500 more calls fit this minute
-    expect(bucket.delayMs()).toBe(0);
-    for (let i = 0; i < 500; i++) await bucket.take();
-    expect(now).toBe(0);
-    bucket.allow(0); // and now none: back to the bucket's own pace
-    await bucket.take();
-    expect(now).toBe(1000);
+    const window = new SlidingWindow(60, () => now, async (ms) => void (now += ms), 2000);
+    for (let i = 0; i < 30; i++) await window.take();
+    now = 10_000;
+    for (let i = 0; i < 30; i++) await window.take();
+    // The 61st waits until the first 30 are 60 seconds (and the margin) old, not a second as a refilling bucket would.
+    await window.take();
+    expect(now).toBe(62_000);
+    for (let i = 0; i < 29; i++) await window.take();
+    expect(now).toBe(62_000);
+    await window.take(); // the 30 sent at 10 s go out of the window 62 s later
+    expect(now).toBe(72_000);
+    window.allow(500); // the server says 500 more calls fit this minute
+    expect(window.delayMs()).toBe(0);
+    const before = now;
+    for (let i = 0; i < 500; i++) await window.take();
+    expect(now).toBe(before);
+    window.allow(0); // and now none: back to the window's own count
+    expect(window.delayMs()).toBeGreaterThan(0);
   });
 
   it("requests pages ahead only up to the page count the server gave; without one, a page at a time until a short page", async () => {

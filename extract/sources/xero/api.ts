@@ -18,7 +18,11 @@ export interface Envelope {
 /** The daily (or another long) limit: the run ends cleanly and cursors stay where they are. */
 export class XeroLimitReached extends UserError {}
 
-/** Xero's limits per organisation: 5 calls at once, 60 a minute (the pace follows X-MinLimit-Remaining when Xero says more are left). */
+/**
+ * Xero's limits per organisation: 5 calls at once, 60 in any minute (Xero counts the calls of the
+ * last 60 seconds, so a sliding window, not a refilling bucket; the pace follows
+ * X-MinLimit-Remaining when Xero says more are left).
+ */
 export const MAX_CONCURRENT = 5;
 const PER_MINUTE = 60;
 
@@ -32,7 +36,7 @@ export class XeroApi {
     options: { retries?: number; backoffMs?: number; timeoutMs?: number } = {},
   ) {
     const common = { userAgent: "salesdw (Xero extractor)", ...options };
-    this.http = createHttpClient({ name: "xero", baseUrl: settings.apiUrl, maxConcurrent: MAX_CONCURRENT, perMinute: PER_MINUTE, remainingHeader: "x-minlimit-remaining", ...common });
+    this.http = createHttpClient({ name: "xero", baseUrl: settings.apiUrl, maxConcurrent: MAX_CONCURRENT, perMinute: PER_MINUTE, minuteWindow: "sliding", remainingHeader: "x-minlimit-remaining", ...common });
     this.auth = new XeroAuth(settings, createHttpClient({ name: "xero identity", baseUrl: settings.identityUrl, ...common }));
   }
 
