@@ -58,6 +58,9 @@ interface RunFigures {
   waited_for_pages_s: number;
   /** documents / (documents_load_s − waited_for_pages_s): landing when the server is not the bottleneck. */
   landing_documents_per_s: number;
+  /** CPU seconds the client process spent on those loads (PostgreSQL's not included), and documents per such second: less swayed by other work on the machine than wall time. */
+  client_cpu_s: number;
+  documents_per_client_cpu_s: number;
   sandbox_alone?: { first: { seconds: number; documents_per_s: number }; again: { seconds: number; documents_per_s: number } };
 }
 
@@ -145,6 +148,8 @@ async function syncOnce(invoices: number, creditNotes: number, limits: typeof RE
       documents_load_s: round(landed.loadSeconds),
       waited_for_pages_s: round(landed.waitedSeconds),
       landing_documents_per_s: Math.round(documents / (landed.loadSeconds - landed.waitedSeconds)),
+      client_cpu_s: round(landed.cpuSeconds),
+      documents_per_client_cpu_s: Math.round(documents / landed.cpuSeconds),
       ...(served ? { sandbox_alone: served } : {}),
     };
   } finally {
@@ -154,7 +159,7 @@ async function syncOnce(invoices: number, creditNotes: number, limits: typeof RE
 }
 
 /** Distinct documents in raw, by the contracts' own tables and id columns. */
-async function countLanded(url: string): Promise<{ invoices: number; creditNotes: number; loadSeconds: number; waitedSeconds: number }> {
+async function countLanded(url: string): Promise<{ invoices: number; creditNotes: number; loadSeconds: number; waitedSeconds: number; cpuSeconds: number }> {
   const client = await connect(url);
   try {
     const count = async (entityName: string) => {
@@ -164,12 +169,13 @@ async function countLanded(url: string): Promise<{ invoices: number; creditNotes
       const { rows } = await client.query<{ n: string }>(`select count(distinct ${quoteIdent(column)}) as n from raw.${quoteIdent(contract.rawTable)}`);
       return Number(rows[0].n);
     };
-    const { rows } = await client.query<{ load_s: number; waited_s: number }>(
+    const { rows } = await client.query<{ load_s: number; waited_s: number; cpu_s: number }>(
       `select coalesce(sum(extract(epoch from finished_at - started_at)), 0)::float8 as load_s,
-              coalesce(sum((details->>'waited_for_pages_s')::float8), 0)::float8 as waited_s
+              coalesce(sum((details->>'waited_for_pages_s')::float8), 0)::float8 as waited_s,
+              coalesce(sum((details->>'client_cpu_s')::float8), 0)::float8 as cpu_s
          from raw._loads where source = 'xero' and file_name in ('xero:/Invoices', 'xero:/CreditNotes') and status = 'loaded'`,
     );
-    return { invoices: await count("invoices"), creditNotes: await count("credit_notes"), loadSeconds: rows[0].load_s, waitedSeconds: rows[0].waited_s };
+    return { invoices: await count("invoices"), creditNotes: await count("credit_notes"), loadSeconds: rows[0].load_s, waitedSeconds: rows[0].waited_s, cpuSeconds: rows[0].cpu_s };
   } finally {
     await client.end();
   }
@@ -203,6 +209,7 @@ export async function runXeroBench(invoices: number): Promise<number> {
   const runLines = (r: RunFigures) => `${r.sandbox_alone ? `  the sandbox alone served the pages in ${r.sandbox_alone.first.seconds} s writing each document's JSON (${r.sandbox_alone.first.documents_per_s.toLocaleString("en-US")} documents/s), again in ${r.sandbox_alone.again.seconds} s from what it kept (${r.sandbox_alone.again.documents_per_s.toLocaleString("en-US")} documents/s)
 ` : ""}  ${r.seconds} s, ${r.documents_landed.toLocaleString("en-US")} documents landed (raw checked), ${r.documents_per_s.toLocaleString("en-US")} documents/s for the whole sync, peak RSS ${r.peak_rss_mb} MB
   the documents' loads took ${r.documents_load_s} s, of which ${r.waited_for_pages_s} s waiting for pages: landing ${r.landing_documents_per_s.toLocaleString("en-US")} documents/s
+  the client's CPU for them ${r.client_cpu_s} s: ${r.documents_per_client_cpu_s.toLocaleString("en-US")} documents per CPU second (PostgreSQL's COPY not included)
   API calls ${r.api_calls} against ${r.api_calls_needed} needed: ${r.calls_vs_needed}   (target <= 1); ${r.rate_limited} answered 429
 ${callLines(r)}`;
   info(`

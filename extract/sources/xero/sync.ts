@@ -194,6 +194,8 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
     versions: 0,
     /** Seconds spent waiting for the next page (its answer, and its parse when it was not read ahead): the server's share of the time. */
     waited_for_pages_s: 0,
+    /** CPU seconds this process spent on the load (parse, rows, COPY text; PostgreSQL's work is not in it). */
+    client_cpu_s: 0,
   };
   const run: RunSeen = { pages: [] };
   let maxUpdatedMs: number | undefined;
@@ -263,7 +265,7 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
     const cursorMs = safeCursor(run, maxUpdatedMs, previousMs);
     return cursorMs === undefined ? undefined : { source: SOURCE, entity: entity.name, cursor: { updated_date_utc: new Date(cursorMs).toISOString() } satisfies XeroCursor };
   };
-  const read = async (sink: RowSink) => {
+  const readInto = async (sink: RowSink) => {
     for await (const page of records()) {
       for (const record of page) {
         if (record.kind === "reject") sink.reject(record.sourceRow, record.reason, record.raw);
@@ -275,6 +277,15 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
     }
   };
   const startedAt = new Date();
+  const cpu = process.cpuUsage();
+  const read = async (sink: RowSink) => {
+    try {
+      await readInto(sink);
+    } finally {
+      const used = process.cpuUsage(cpu);
+      details.client_cpu_s = Math.round((used.user + used.system) / 1000) / 1000;
+    }
+  };
   const { records: landed, ...result } = await landStreamed(client, { contract, origin: originOf(entity), details, read, syncState }, { progress: true });
   const nothingNew = result.status === "skipped" || (result.status === "loaded" && landed === 0);
   if (nothingNew) {
