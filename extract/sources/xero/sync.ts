@@ -198,6 +198,10 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
     client_cpu_s: 0,
   };
   const run: RunSeen = { pages: [] };
+  // Nothing can be landed already when raw held nothing at the start (one sync at a time, and this
+  // one's own rows are not visible to the lookups): a first sync then asks nothing per page, where the
+  // lookups would read a table growing under an uncommitted COPY, not yet analyzed.
+  const emptyAtStart = entity.paged && !(await lookups.query(`select 1 from raw.${quoteIdent(contract.rawTable)} limit 1`)).rowCount;
   let maxUpdatedMs: number | undefined;
 
   async function fetchPage(page: number) {
@@ -229,7 +233,7 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
       run.pages.push(seen);
       const started = run.pages[0].answeredMs;
       details.fetched += items.length;
-      const known = entity.paged ? await landedVersions(lookups, contract, entity, items.map((r) => String(r[entity.idField] ?? ""))) : new Set<string>();
+      const known = entity.paged && !emptyAtStart ? await landedVersions(lookups, contract, entity, items.map((r) => String(r[entity.idField] ?? ""))) : new Set<string>();
       // Items are compared as a whole list by the batch's fingerprint; order them so the same list hashes the same.
       const ordered = entity.paged ? items : [...items].sort((a, b) => String(a[entity.idField]).localeCompare(String(b[entity.idField])));
       const out: (LandedRecord | RejectedRecord)[] = [];
