@@ -394,7 +394,7 @@ describe("extract xero", { timeout: 600_000 }, () => {
     expect(rejects[0].source_row).toBe(`Invoices ${broken.id}`);
     expect(rejects[0].reason).toContain("UpdatedDateUTC");
     expect(JSON.parse(rejects[0].raw_record)).toMatchObject({ InvoiceID: broken.id, InvoiceNumber: broken.number, UpdatedDateUTC: "/Date(NaN+0000)/" });
-    const [load] = await queryRows<{ load_id: string; rows_rejected: number; rows_loaded: number; details: { fetched: number; waited_for_pages_s: number; client_cpu_s: number } }>(
+    const [load] = await queryRows<{ load_id: string; rows_rejected: number; rows_loaded: number; details: { fetched: number; waited_for_pages_s: number; client_cpu_s: number; parse_s: number } }>(
       s.url,
       "select load_id, rows_rejected::int, rows_loaded::int, details from raw._loads where file_name = 'xero:/Invoices'",
     );
@@ -402,6 +402,7 @@ describe("extract xero", { timeout: 600_000 }, () => {
     expect(load.details.fetched).toBe(invoices.length);
     expect(load.details.waited_for_pages_s).toBeGreaterThan(0);
     expect(load.details.client_cpu_s).toBeGreaterThan(0);
+    expect(load.details.parse_s).toBeGreaterThan(0);
   });
 
   it("is incremental: If-Modified-Since with an overlap, the overlap re-fetched changes nothing, changes land as new versions", async () => {

@@ -30,6 +30,8 @@ export class XeroApi {
   private readonly http: HttpClient;
   private readonly auth: XeroAuth;
   private tenant?: string;
+  /** Seconds spent parsing answers so far (the client's own work, told apart from waiting for Xero). */
+  parseSeconds = 0;
 
   constructor(
     private readonly settings: XeroSettings,
@@ -76,10 +78,13 @@ export class XeroApi {
           expect: "text",
           headers: { ...headers, Authorization: `Bearer ${token}`, Accept: "application/json" },
         });
+        const started = performance.now();
         try {
           return parseJsonKeepingNumbers(response.body);
         } catch {
           throw new UserError(`xero: GET ${path} answered something that is not JSON (${response.body.slice(0, 120).replace(/\s+/g, " ")}…); check XERO_API_URL.`);
+        } finally {
+          this.parseSeconds += (performance.now() - started) / 1000;
         }
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;

@@ -196,6 +196,8 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
     waited_for_pages_s: 0,
     /** CPU seconds this process spent on the load (parse, rows, COPY text; PostgreSQL's work is not in it). */
     client_cpu_s: 0,
+    /** Seconds spent parsing the pages (part of it may fall inside waited_for_pages_s, when a page was parsed while the rows waited for it). */
+    parse_s: 0,
   };
   const run: RunSeen = { pages: [] };
   // Nothing can be landed already when raw held nothing at the start (one sync at a time, and this
@@ -282,12 +284,14 @@ async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, c
   };
   const startedAt = new Date();
   const cpu = process.cpuUsage();
+  const parsedBefore = api.parseSeconds;
   const read = async (sink: RowSink) => {
     try {
       await readInto(sink);
     } finally {
       const used = process.cpuUsage(cpu);
       details.client_cpu_s = Math.round((used.user + used.system) / 1000) / 1000;
+      details.parse_s = Math.round((api.parseSeconds - parsedBefore) * 1000) / 1000;
     }
   };
   const { records: landed, ...result } = await landStreamed(client, { contract, origin: originOf(entity), details, read, syncState }, { progress: true });
