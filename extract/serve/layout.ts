@@ -52,6 +52,18 @@ export function chart(id: string, title: string, option: unknown, height = 320):
 </figure>`;
 }
 
+/** The ECharts option of a chart over days: its x axis, a scrolling legend, and the series drawn on it. */
+export function dailyChartOption(days: string[], series: unknown[]) {
+  return {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0, type: "scroll" },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: "category", data: days },
+    yAxis: { type: "value" },
+    series,
+  };
+}
+
 /** A plain table; text cells get dir="auto" so Persian reads right to left. */
 export function table(headers: string[], rows: unknown[][], id?: string): Html {
   return html`<div class="table-wrap"><table${id ? html` id="${id}"` : ""}>

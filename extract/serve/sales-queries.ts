@@ -38,20 +38,27 @@ export async function lastSalesDay(pool: pg.Pool): Promise<string | undefined> {
   return rows[0]?.day ?? undefined;
 }
 
-/** Revenue, units and invoices per currency for each span, in one scan. */
+/**
+ * Revenue, units and invoices per currency for each span, in one scan. Invoices are counted at the
+ * invoice's grain (an invoice with a line in the span counts once) rather than with a
+ * `count(distinct …)` per span: one hash aggregate instead of a sort per span, the same figures.
+ */
 export async function figuresBySpan(
   pool: pg.Pool, view: SalesView, dimensions: Dimension[], spans: Span[],
 ): Promise<Map<string, Figures[]>> {
   const params: unknown[] = [];
-  const columns = spans.map((span, i) => {
+  const perInvoice = spans.map((span, i) => {
     params.push(span.from, span.to);
     const inSpan = `date between $${params.length - 1}::date and $${params.length}::date`;
-    return `sum(net_amount) filter (where ${inSpan}) as r${i}, sum(quantity) filter (where ${inSpan}) as u${i},
-      count(distinct ${INVOICE}) filter (where ${inSpan}) as i${i}`;
+    return `sum(net_amount) filter (where ${inSpan}) as r${i}, sum(quantity) filter (where ${inSpan}) as u${i}, bool_or(${inSpan}) as in${i}`;
   });
+  const perCurrency = spans.map((_, i) => `sum(r${i}) as r${i}, sum(u${i}) as u${i}, count(*) filter (where in${i} and invoice is not null) as i${i}`);
   const outer: Span = { from: spans.map((s) => s.from).sort()[0], to: spans.map((s) => s.to).sort().at(-1)! };
   const { rows } = await pool.query(
-    `select currency, ${columns.join(", ")} from ${SALES_VIEW} ${where(view, dimensions, params, outer)} group by currency order by currency`,
+    `select currency, ${perCurrency.join(", ")}
+     from (select currency, ${INVOICE} as invoice, ${perInvoice.join(", ")}
+           from ${SALES_VIEW} ${where(view, dimensions, params, outer)} group by 1, 2) invoices
+     group by currency order by currency`,
     params,
   );
   const result = new Map<string, Figures[]>();

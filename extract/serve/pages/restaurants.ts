@@ -9,7 +9,7 @@ import { addDays, daysBetween } from "../calendar.ts";
 import type { Warehouse } from "../db.ts";
 import { divide, formatDecimal } from "../format.ts";
 import { html, type Html } from "../html.ts";
-import { chart, notice, page, table } from "../layout.ts";
+import { chart, dailyChartOption, notice, page, table } from "../layout.ts";
 import { dayRange, firstOf, relationState, stateNotice } from "../marts.ts";
 
 type Query = Record<string, string | string[] | undefined>;
@@ -130,17 +130,10 @@ function dailyOption(rows: { business_day: string; source_server: string; depart
   const days: string[] = [];
   for (let day = range.from; day <= range.to; day = addDays(day, 1)) days.push(day);
   const keys = [...new Set(rows.map((r) => `${r.source_server} · ${r.department} (${r.currency})`))];
-  return {
-    tooltip: { trigger: "axis" },
-    legend: { top: 0, type: "scroll" },
-    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: "category", data: days },
-    yAxis: { type: "value" },
-    // Stacked within one currency only.
-    series: keys.map((key) => {
-      const own = rows.filter((r) => `${r.source_server} · ${r.department} (${r.currency})` === key);
-      const byDay = new Map(own.map((r) => [r.business_day, Number(r.revenue)]));
-      return { name: key, type: "bar", stack: own[0].currency, data: days.map((d) => byDay.get(d) ?? 0) };
-    }),
-  };
+  // Stacked within one currency only.
+  return dailyChartOption(days, keys.map((key) => {
+    const own = rows.filter((r) => `${r.source_server} · ${r.department} (${r.currency})` === key);
+    const byDay = new Map(own.map((r) => [r.business_day, Number(r.revenue)]));
+    return { name: key, type: "bar", stack: own[0].currency, data: days.map((d) => byDay.get(d) ?? 0) };
+  }));
 }

@@ -9,7 +9,7 @@ import type pg from "pg";
 import type { Warehouse } from "../db.ts";
 import { formatDecimal } from "../format.ts";
 import { html, type Html } from "../html.ts";
-import { chart, notice, page, table } from "../layout.ts";
+import { chart, dailyChartOption, notice, page, table } from "../layout.ts";
 import { dayRange, firstOf, relationState, rowsBehind, stateNotice } from "../marts.ts";
 
 type Query = Record<string, string | string[] | undefined>;
@@ -132,17 +132,10 @@ function filterForm(range: { from: string; to: string }, seller: string | undefi
 
 function balanceOption(rows: { seller_id: string; currency: string; day: string; closing_balance: string }[], charted: string[]) {
   const days = [...new Set(rows.map((r) => r.day))].sort();
-  return {
-    tooltip: { trigger: "axis" },
-    legend: { top: 0, type: "scroll" },
-    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: "category", data: days },
-    yAxis: { type: "value" },
-    series: charted.map((key) => {
-      const [seller, currency] = key.split("\u0000");
-      const own = new Map(rows.filter((r) => r.seller_id === seller && r.currency === currency).map((r) => [r.day, Number(r.closing_balance)]));
-      // A day without a row keeps the previous balance: connect the line over it.
-      return { name: `${seller} (${currency})`, type: "line", step: "end", connectNulls: true, showSymbol: false, data: days.map((d) => own.get(d) ?? null) };
-    }),
-  };
+  return dailyChartOption(days, charted.map((key) => {
+    const [seller, currency] = key.split("\u0000");
+    const own = new Map(rows.filter((r) => r.seller_id === seller && r.currency === currency).map((r) => [r.day, Number(r.closing_balance)]));
+    // A day without a row keeps the previous balance: connect the line over it.
+    return { name: `${seller} (${currency})`, type: "line", step: "end", connectNulls: true, showSymbol: false, data: days.map((d) => own.get(d) ?? null) };
+  }));
 }
