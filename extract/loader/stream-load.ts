@@ -44,7 +44,7 @@ export interface StreamedBatch {
 }
 
 export interface StreamedResult extends LoadResult {
-  /** Rows the source wrote (also when the batch was a no-op). */
+  /** Rows and rejects the source wrote (also when the batch was a no-op). */
   records: number;
 }
 
@@ -80,6 +80,15 @@ export class RowSink {
   /** COPY's own error, if it failed (the source should stop); not set by `abort`. */
   get error(): Error | undefined {
     return this.failure;
+  }
+
+  /** Records the source could not turn into rows: landed in raw._rejects with the load (few, so kept in memory). */
+  readonly rejects: { sourceRow: string; reason: string; raw: string }[] = [];
+
+  reject(sourceRow: string, reason: string, raw: string): void {
+    if (this.failure) throw this.failure;
+    this.hash.update(`reject ${JSON.stringify([sourceRow, reason, raw])}\n`);
+    this.rejects.push({ sourceRow, reason, raw });
   }
 
   row(values: (string | null)[], extra: Record<string, string> | null, sourceRow: string): void | Promise<void> {
@@ -176,22 +185,31 @@ export async function landStreamed(
       await client.query("begin");
       await writeSyncState(client, { syncState: batch.syncState() });
       await client.query("commit");
-      return { status: "skipped", origin, loadId: earlier.loadId, rowsLoaded: 0, rowsRejected: 0, records: sink.rows, message: earlier.message };
+      return { status: "skipped", origin, loadId: earlier.loadId, rowsLoaded: 0, rowsRejected: 0, records: sink.rows + sink.rejects.length, message: earlier.message };
+    }
+    const rejects = sink.rejects;
+    if (rejects.length) {
+      await client.query(
+        `insert into raw._rejects (load_id, raw_table, file_name, source_row, reason, raw_record)
+         select $1, $2, $3, r.source_row, r.reason, r.raw_record from unnest($4::text[], $5::text[], $6::text[]) as r (source_row, reason, raw_record)`,
+        [loadId, contract.rawTable, origin, rejects.map((r) => r.sourceRow), rejects.map((r) => r.reason), rejects.map((r) => r.raw)],
+      );
     }
     await client.query(
-      "update raw._loads set sha256 = $2, bytes = $3, rows_loaded = $4, details = $5, finished_at = clock_timestamp() where load_id = $1",
-      [loadId, fingerprint, sink.bytes, sink.rows, batch.details],
+      "update raw._loads set sha256 = $2, bytes = $3, rows_loaded = $4, rows_rejected = $6, details = $5, finished_at = clock_timestamp() where load_id = $1",
+      [loadId, fingerprint, sink.bytes, sink.rows, batch.details, rejects.length],
     );
     await writeSyncState(client, { syncState: batch.syncState() });
     await client.query("commit");
+    const rejected = rejects.length ? `, ${rejects.length} rejected (see raw._rejects where load_id = ${loadId}; first: ${rejects[0].reason})` : "";
     return {
       status: "loaded",
       origin,
       loadId,
       rowsLoaded: sink.rows,
-      rowsRejected: 0,
-      records: sink.rows,
-      message: `${origin}: loaded ${sink.rows} rows into raw.${contract.rawTable} as load ${loadId}.`,
+      rowsRejected: rejects.length,
+      records: sink.rows + rejects.length,
+      message: `${origin}: loaded ${sink.rows} rows into raw.${contract.rawTable} as load ${loadId}${rejected}.`,
     };
   } catch (error) {
     await client.query("rollback").catch(() => undefined);
@@ -205,6 +223,6 @@ export async function landStreamed(
     if (!sink?.error) throw error;
     const message = `${origin}: load failed: ${redact(sink.error.message)}`;
     await recordFailure(client, { contract, origin, fingerprint: "(not landed)", bytes: sink.bytes, details: batch.details }, startedAt, message);
-    return { status: "failed", origin, rowsLoaded: 0, rowsRejected: 0, records: sink.rows, message };
+    return { status: "failed", origin, rowsLoaded: 0, rowsRejected: 0, records: sink.rows + sink.rejects.length, message };
   }
 }

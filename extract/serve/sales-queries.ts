@@ -228,11 +228,14 @@ export async function gridPage(
  * formula gets a leading apostrophe (FORMULA_START of api/csv.ts, in SQL). COPY takes no bound
  * parameters, so the filter values go in as literals escaped by pg's escapeLiteral.
  */
+/** = + - @ tab CR as character codes: ascii() per cell is cheaper than comparing text through the collation. */
+const FORMULA_START_CODES = [..."=+-@\t\r"].map((c) => c.charCodeAt(0)).join(", ");
+
 export function exportCopy(view: SalesView, dimensions: Dimension[], columns: { name: string; text: boolean }[]): string {
   const params: unknown[] = [];
   const select = columns.map(({ name, text }) =>
     text
-      ? `case when left("${name}", 1) in ('=', '+', '-', '@', chr(9), chr(13)) then '''' || "${name}" else "${name}" end as "${name}"`
+      ? `case when ascii("${name}") in (${FORMULA_START_CODES}) then '''' || "${name}" else "${name}" end as "${name}"`
       : `"${name}"::text as "${name}"`);
   const query = `select ${select.join(", ")} from ${SALES_VIEW} ${where(view, dimensions, params, view)}
     order by date, source_system, document_id, line_number`;

@@ -23,6 +23,12 @@ export interface HttpClientOptions {
   maxConcurrent?: number;
   /** Requests started per minute at most (a token bucket; retries count). */
   perMinute?: number;
+  /**
+   * `sliding`: at most `perMinute` requests in any 60 seconds (a log of send times) instead of a
+   * bucket that refills continuously: for servers that count the calls of the last 60 seconds
+   * (Xero), where a refilled bucket sends past the limit and is answered 429.
+   */
+  minuteWindow?: "bucket" | "sliding";
   userAgent?: string;
   /** A 429 asking to wait longer than this fails at once (a daily limit is not worth waiting for). */
   maxRetryAfterMs?: number;
@@ -106,7 +112,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (!Number.isFinite(value) || value < 0) throw new Error(`${options.name}: ${name} must be a number of at least 0, got ${value}`);
   }
   const slots = new Semaphore(settings.maxConcurrent);
-  const bucket = settings.perMinute ? new TokenBucket(settings.perMinute) : undefined;
+  const bucket = settings.perMinute ? (settings.minuteWindow === "sliding" ? new SlidingWindow(settings.perMinute) : new TokenBucket(settings.perMinute)) : undefined;
   const onRetry =
     settings.onRetry ??
     ((e: RetryEvent) =>
@@ -383,6 +389,55 @@ export class TokenBucket {
     // Tokens the server allowed beyond the bucket (allow) are kept, not cut back to perMinute.
     if (this.tokens < this.perMinute) this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
     this.last = now;
+  }
+}
+
+/**
+ * A per-minute limit as the server counts it when it counts the calls of the last 60 seconds:
+ * a call goes when fewer than `perMinute` were sent in the last 60 seconds plus `marginMs` (a
+ * call reaches the server a little after it was sent, and not always equally late).
+ */
+export class SlidingWindow {
+  private readonly sent: number[] = [];
+  /** Calls the server said fit beyond the window's own count. */
+  private extra = 0;
+  private queue: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number) => Promise<unknown> = sleep,
+    private readonly marginMs = 2000,
+  ) {
+    if (!(perMinute > 0)) throw new Error(`perMinute must be positive, got ${perMinute}`);
+  }
+
+  private prune(now: number): void {
+    while (this.sent.length && this.sent[0] <= now - 60_000 - this.marginMs) this.sent.shift();
+  }
+
+  /** How long until a call may go (0 when one may). */
+  delayMs(): number {
+    const now = this.now();
+    this.prune(now);
+    if (this.sent.length < this.perMinute || this.extra >= 1) return 0;
+    return this.sent[this.sent.length - this.perMinute] + 60_000 + this.marginMs - now;
+  }
+
+  /** The server says this many more calls fit now: those beyond the window's own count may go as well. */
+  allow(calls: number): void {
+    this.prune(this.now());
+    this.extra = Math.max(0, calls - Math.max(0, this.perMinute - this.sent.length));
+  }
+
+  /** Waits until a call may go and counts it; callers are served in order. */
+  take(): Promise<void> {
+    const turn = this.queue.then(async () => {
+      for (let delay = this.delayMs(); delay > 0; delay = this.delayMs()) await this.wait(delay);
+      if (this.sent.length >= this.perMinute) this.extra -= 1;
+      this.sent.push(this.now());
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
   }
 }
 

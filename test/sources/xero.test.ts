@@ -13,9 +13,10 @@ import { projectRoot } from "../../extract/config.ts";
 import { generateOrganisation, lineNetCents, type SandboxDocument } from "../../extract/sandbox/xero/data.ts";
 import { startXeroSandbox, type XeroSandbox, type XeroSandboxOptions } from "../../extract/sandbox/xero/server.ts";
 import { safeCursor } from "../../extract/sources/xero/sync.ts";
-import { paged, TokenBucket } from "../../extract/sources/http.ts";
+import { paged, SlidingWindow } from "../../extract/sources/http.ts";
 import { parseEveryToken, parseJsonKeepingNumbers } from "../../extract/sources/xero/json.ts";
-import { Decimal, renderDocument, xeroJson } from "../../extract/sandbox/xero/render.ts";
+import { Decimal, readField, renderDocument, xeroJson } from "../../extract/sandbox/xero/render.ts";
+import { documentField } from "../../extract/sandbox/xero/listing.ts";
 import { dataform } from "../../extract/dataform.ts";
 import { cliPath, freshDatabase, queryRows, type CliResult } from "../support/warehouse.ts";
 
@@ -128,18 +129,26 @@ describe("Xero's JSON with exact numbers", () => {
 });
 
 describe("the client's pace", () => {
-  it("keeps to 60 calls a minute unless Xero's X-MinLimit-Remaining allows more, and never more", async () => {
+  it("keeps to 60 calls in any 60 seconds (as Xero counts them) unless Xero's X-MinLimit-Remaining allows more, and never more", async () => {
     let now = 0;
-    const bucket = new TokenBucket(60, () => now, async (ms) => void (now += ms));
-    for (let i = 0; i < 60; i++) await bucket.take();
-    expect(bucket.delayMs()).toBeGreaterThan(0);
-    bucket.allow(500); // the server says 500 more calls fit this minute
-    expect(bucket.delayMs()).toBe(0);
-    for (let i = 0; i < 500; i++) await bucket.take();
-    expect(now).toBe(0);
-    bucket.allow(0); // and now none: back to the bucket's own pace
-    await bucket.take();
-    expect(now).toBe(1000);
+    const window = new SlidingWindow(60, () => now, async (ms) => void (now += ms), 2000);
+    for (let i = 0; i < 30; i++) await window.take();
+    now = 10_000;
+    for (let i = 0; i < 30; i++) await window.take();
+    // The 61st waits until the first 30 are 60 seconds (and the margin) old, not a second as a refilling bucket would.
+    await window.take();
+    expect(now).toBe(62_000);
+    for (let i = 0; i < 29; i++) await window.take();
+    expect(now).toBe(62_000);
+    await window.take(); // the 30 sent at 10 s go out of the window 62 s later
+    expect(now).toBe(72_000);
+    window.allow(500); // the server says 500 more calls fit this minute
+    expect(window.delayMs()).toBe(0);
+    const before = now;
+    for (let i = 0; i < 500; i++) await window.take();
+    expect(now).toBe(before);
+    window.allow(0); // and now none: back to the window's own count
+    expect(window.delayMs()).toBeGreaterThan(0);
   });
 
   it("requests pages ahead only up to the page count the server gave; without one, a page at a time until a short page", async () => {
@@ -254,6 +263,78 @@ describe("the sandbox behaves like Xero", () => {
   });
 });
 
+describe("the sandbox's pages of a large history", () => {
+  it("are each document's kept JSON joined into the envelope: byte for byte the whole envelope written at once, also after changes", async () => {
+    expect(xeroJson({ A: new Decimal("-0.10"), B: "a/b", C: [1, { D: new Decimal("40.00") }] } as never)).toBe(
+      '{\r\n  "A": -0.10,\r\n  "B": "a\\/b",\r\n  "C": [\r\n    1,\r\n    {\r\n      "D": 40.00\r\n    }\r\n  ]\r\n}',
+    );
+    const sandbox = await startXeroSandbox({ invoices: 60, creditNotes: 12, perMinute: 100_000 });
+    sandboxes.push(sandbox);
+    const { XERO_CLIENT_ID: id, XERO_CLIENT_SECRET: secret } = sandbox.settings;
+    const token = (await (await fetch(`${sandbox.url}/connect/token`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}` },
+      body: new URLSearchParams({ grant_type: "client_credentials" }),
+    })).json()) as { access_token: string };
+    const get = async (endpoint: string, query: Record<string, string>) => {
+      const response = await fetch(`${sandbox.url}/api.xro/2.0/${endpoint}?${new URLSearchParams(query)}`, { headers: { authorization: `Bearer ${token.access_token}` } });
+      return response.text();
+    };
+    // What the answer must be, written by the test at once from the generated documents in the order it works out itself.
+    const expected = (text: string, key: "Invoices" | "CreditNotes", docs: SandboxDocument[], page: number | undefined, dp: 2 | 4) => {
+      const head = JSON.parse(text) as { Id: string; DateTimeUTC: string };
+      const ordered = [...docs].sort((a, b) => a.updatedMs - b.updatedMs || a.seq - b.seq);
+      const shown = page === undefined ? ordered : ordered.slice((page - 1) * 25, page * 25);
+      const pagination = page === undefined ? undefined : { page, pageSize: 25, pageCount: Math.ceil(ordered.length / 25), itemCount: ordered.length };
+      return xeroJson({
+        Id: head.Id, Status: "OK", ProviderName: "salesdw sandbox", DateTimeUTC: head.DateTimeUTC, pagination,
+        [key]: shown.map((d) => renderDocument(d, sandbox.data, { withLines: page !== undefined, dp })),
+      } as never);
+    };
+    const query = (type: string, page?: number, dp = "4") => ({ where: `Type=="${type}"`, order: "UpdatedDateUTC ASC", unitdp: dp, ...(page ? { page: String(page), pageSize: "25" } : {}) });
+    const check = async () => {
+      for (const page of [1, 2, 3, 4]) {
+        const text = await get("Invoices", query("ACCREC", page));
+        expect(text).toBe(expected(text, "Invoices", sales(sandbox, "ACCREC"), page, 4));
+      }
+      const twoDecimals = await get("Invoices", query("ACCREC", 2, "2"));
+      expect(twoDecimals).toBe(expected(twoDecimals, "Invoices", sales(sandbox, "ACCREC"), 2, 2));
+      const credits = await get("CreditNotes", query("ACCRECCREDIT", 1));
+      expect(credits).toBe(expected(credits, "CreditNotes", sales(sandbox, "ACCRECCREDIT"), 1, 4));
+      const unpaged = await get("Invoices", query("ACCREC"));
+      expect(unpaged).toBe(expected(unpaged, "Invoices", sales(sandbox, "ACCREC"), undefined, 4));
+      const past = await get("Invoices", query("ACCREC", 99));
+      expect(past).toBe(expected(past, "Invoices", sales(sandbox, "ACCREC"), 99, 4));
+    };
+    await check();
+    // Changes after the pages were served once: the kept JSON of the changed documents must not be answered again.
+    const first = [...sales(sandbox, "ACCREC")].sort((a, b) => a.updatedMs - b.updatedMs || a.seq - b.seq).slice(0, 3);
+    const withLines = first.find((d) => d.lines.length > 1)!;
+    sandbox.change({ action: "void", number: first[0].number });
+    sandbox.change({ action: "edit-line", number: withLines.number });
+    sandbox.change({ action: "add-credit-note" });
+    await check();
+    expect(await get("Invoices", query("ACCREC", 3))).toContain(`"InvoiceNumber": "${first[0].number}"`);
+  });
+
+  it("filters and sorts by fields read straight from the documents, as from their rendering", async () => {
+    const data = generateOrganisation({ invoices: 80, creditNotes: 20 });
+    const fields = [
+      "Type", "InvoiceID", "InvoiceNumber", "CreditNoteID", "CreditNoteNumber", "Reference", "Date", "DueDate", "Status", "LineAmountTypes",
+      "SubTotal", "TotalTax", "Total", "UpdatedDateUTC", "CurrencyCode", "AmountDue", "AmountPaid", "RemainingCredit",
+    ];
+    let direct = 0;
+    for (const doc of data.documents) {
+      const rendered = renderDocument(doc, data, { withLines: false, dp: 2 });
+      for (const field of [...fields.map((f) => [f]), ["Contact", "ContactID"], ["Contact", "Name"]]) {
+        expect(documentField(doc, data, field), `${doc.number} ${field.join(".")}`).toEqual(readField(rendered, field));
+        if (readField(rendered, field) !== undefined) direct++;
+      }
+    }
+    expect(direct).toBeGreaterThan(data.documents.length * 10);
+  });
+});
+
 // Each test runs the CLI several times (a child process each); a shared 2-core machine needs room.
 describe("extract xero", { timeout: 600_000 }, () => {
   it("lands every sales document line by line, paging without `pagination` until a short page", async () => {
@@ -297,6 +378,31 @@ describe("extract xero", { timeout: 600_000 }, () => {
     expect(rows[0].sub_total).toMatch(/^\d+\.\d\d$/);
     expect(JSON.parse((rows[0]._extra as unknown as { document: string }).document).InvoiceID).toBe(doc.id);
     expect(rows[1]._extra).toBeNull();
+  });
+
+  it("rejects a document without a readable UpdatedDateUTC into raw._rejects with its load while the rest lands as it is read", async () => {
+    const s = await setup({ invoices: 120 });
+    const invoices = sales(s.sandbox, "ACCREC");
+    const broken = invoices[37];
+    broken.updatedMs = Number.NaN; // written as "/Date(NaN+0000)/"
+    const result = await s.run(["--entities", "invoices"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("1 rejected (see raw._rejects where load_id =");
+    expect(await count(s.url, "xero__invoice_line")).toBe(rowsOf(invoices.filter((d) => d !== broken)));
+    const rejects = await queryRows<{ load_id: string; source_row: string; reason: string; raw_record: string }>(s.url, "select load_id, source_row, reason, raw_record from raw._rejects");
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0].source_row).toBe(`Invoices ${broken.id}`);
+    expect(rejects[0].reason).toContain("UpdatedDateUTC");
+    expect(JSON.parse(rejects[0].raw_record)).toMatchObject({ InvoiceID: broken.id, InvoiceNumber: broken.number, UpdatedDateUTC: "/Date(NaN+0000)/" });
+    const [load] = await queryRows<{ load_id: string; rows_rejected: number; rows_loaded: number; details: { fetched: number; waited_for_pages_s: number; client_cpu_s: number; parse_s: number } }>(
+      s.url,
+      "select load_id, rows_rejected::int, rows_loaded::int, details from raw._loads where file_name = 'xero:/Invoices'",
+    );
+    expect(load).toMatchObject({ load_id: rejects[0].load_id, rows_rejected: 1, rows_loaded: rowsOf(invoices) - rowsOf([broken]) });
+    expect(load.details.fetched).toBe(invoices.length);
+    expect(load.details.waited_for_pages_s).toBeGreaterThan(0);
+    expect(load.details.client_cpu_s).toBeGreaterThan(0);
+    expect(load.details.parse_s).toBeGreaterThan(0);
   });
 
   it("is incremental: If-Modified-Since with an overlap, the overlap re-fetched changes nothing, changes land as new versions", async () => {

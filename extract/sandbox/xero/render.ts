@@ -10,24 +10,26 @@ export class Decimal {
   constructor(readonly text: string) {}
   /** Stands in for the number inside JSON.stringify's output until xeroJson writes it bare. */
   toJSON(): string {
-    return `${DECIMAL_MARK}${this.text}`;
+    return `${DECIMAL_OPEN}${this.text}${DECIMAL_CLOSE}`;
   }
 }
 
-/** A character generated data never holds: JSON.stringify writes it as the escape `\u0000`. */
-const DECIMAL_MARK = "\u0000";
-const MARKED_DECIMAL = /"\\u0000(-?[0-9.]+)"/g;
+/** Characters generated data never holds: JSON.stringify writes them as the escapes `\u0000` and `\u0001`. */
+const DECIMAL_OPEN = "\u0000";
+const DECIMAL_CLOSE = "\u0001";
 
-type Json = string | number | boolean | null | Decimal | Json[] | { [key: string]: Json | undefined };
+export type Json = string | number | boolean | null | Decimal | Json[] | { [key: string]: Json | undefined };
 
 /**
  * CRLF-pretty JSON with escaped slashes and exact decimals. JSON.stringify does the writing (its
- * two-space layout is Xero's), then decimals lose their quotes and mark, slashes get escaped (a
- * slash can only be inside a string in JSON) and line ends become CRLF: native work, so serving a
- * large history is not the sandbox's bottleneck.
+ * two-space layout is Xero's), then decimals lose their quotes and marks, slashes get escaped (a
+ * slash can only be inside a string in JSON) and line ends become CRLF. The decimals' marks go by
+ * plain-text replaces, not a pattern with a capture: several times faster on a page of 1,000.
+ * With `indent`, every line starts with it: the text of a list member, to be put into an envelope.
  */
-export function xeroJson(value: Json): string {
-  return JSON.stringify(value, null, 2).replace(MARKED_DECIMAL, "$1").replace(/\//g, "\\/").replace(/\n/g, "\r\n");
+export function xeroJson(value: Json, indent = ""): string {
+  const text = JSON.stringify(value, null, 2).replaceAll('"\\u0000', "").replaceAll('\\u0001"', "").replaceAll("/", "\\/");
+  return indent ? indent + text.replace(/\n/g, `\r\n${indent}`) : text.replace(/\n/g, "\r\n");
 }
 
 const d = (text: string) => new Decimal(text);

@@ -11,7 +11,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import formbody from "@fastify/formbody";
 import { formatDotnetDate } from "../../sources/xero/json.ts";
 import { generateOrganisation, type GenerateOptions, type SandboxData, type SandboxDocument } from "./data.ts";
-import { readField, renderContact, renderDocument, renderItem, renderOrganisation, xeroJson } from "./render.ts";
+import { renderContact, renderItem, renderOrganisation, xeroJson } from "./render.ts";
+import { documentEntries, envelopeText, renderedEntry, type ListEntry } from "./listing.ts";
 import { parseWhere, QueryParseError } from "./where.ts";
 import { applyChange, type Change } from "./changes.ts";
 
@@ -148,7 +149,7 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
     events.emit("request", entry);
   };
 
-  const send = (request: FastifyRequest, reply: FastifyReply, status: number, body: string, type: string, headers: Record<string, string> = {}) => {
+  const send = (request: FastifyRequest, reply: FastifyReply, status: number, body: string | Buffer, type: string, headers: Record<string, string> = {}) => {
     record(request, status);
     return reply.code(status).headers(headers).type(type).send(body);
   };
@@ -312,7 +313,7 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
   });
 
   let dataVersion = 0;
-  let lastList: { key: string; records: { [key: string]: unknown }[] } | undefined;
+  let lastList: { key: string; entries: ListEntry[] } | undefined;
 
   app.get(`${API}/:entity`, async (request, reply) => {
     const { entity } = request.params as { entity: string };
@@ -329,27 +330,24 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
       }
       const pageSize = Math.min(1000, Math.max(1, Number(query.pageSize ?? 100) || 100));
       const dp: 2 | 4 = query.unitdp === "4" ? 4 : 2;
-      let records: { [key: string]: unknown }[];
+      let entries: ListEntry[];
       // The pages of one listing come from one filtered, ordered list, made again only when the query
       // or the organisation changed: making it for every page made the sandbox the bottleneck of a large history.
-      const listKey = JSON.stringify([dataVersion, name, dp, { ...query, page: undefined, pageSize: undefined }, request.headers["if-modified-since"] ?? null]);
-      if (lastList?.key === listKey) records = lastList.records;
+      const listKey = JSON.stringify([dataVersion, name, { ...query, page: undefined, pageSize: undefined, unitdp: undefined }, request.headers["if-modified-since"] ?? null]);
+      if (lastList?.key === listKey) entries = lastList.entries;
       else {
         if (name === "Invoices" || name === "CreditNotes") {
-          const kind = name === "Invoices" ? "invoice" : "credit_note";
-          // Filters and order read header fields only: lines are rendered for the answered page alone
-          // (rendering every document's lines on every page made the sandbox the bottleneck of a large history).
-          records = data.documents.filter((doc) => doc.kind === kind).map((doc) => ({ ...renderDocument(doc, data, { withLines: false, dp }), __seq: doc.seq, __updated: doc.updatedMs, __doc: doc }));
+          entries = documentEntries(data, name === "Invoices" ? "invoice" : "credit_note");
           if (query.Statuses) {
             const statuses = new Set(query.Statuses.split(",").map((s) => s.trim().toUpperCase()));
-            records = records.filter((r) => statuses.has(String(r.Status)));
+            entries = entries.filter((e) => statuses.has(String(e.read(["Status"]))));
           }
         } else if (name === "Contacts") {
-          records = data.contacts
+          entries = data.contacts
             .filter((c) => c.ContactStatus !== "ARCHIVED" || query.includeArchived === "true")
-            .map((c) => ({ ...renderContact(c), __seq: c.seq, __updated: c.updatedMs }));
+            .map((c) => renderedEntry(c.seq, c.updatedMs, renderContact(c)));
         } else {
-          records = data.items.map((item, i) => ({ ...renderItem(item), __seq: i, __updated: item.updatedMs }));
+          entries = data.items.map((item, i) => renderedEntry(i, item.updatedMs, renderItem(item)));
         }
         const since = request.headers["if-modified-since"];
         if (typeof since === "string") {
@@ -357,38 +355,37 @@ export async function startXeroSandbox(input: XeroSandboxOptions = {}): Promise<
           if (sinceMs === undefined) {
             return send(request, reply, 400, xeroJson({ ErrorNumber: 10, Type: "ValidationException", Message: `If-Modified-Since '${since}' is not a date` }), "application/json; charset=utf-8", allowed.headers);
           }
-          records = records.filter((r) => Math.floor((r.__updated as number) / 1000) * 1000 >= sinceMs);
+          entries = entries.filter((e) => Math.floor(e.updated / 1000) * 1000 >= sinceMs);
         }
         if (query.where) {
           try {
             const predicate = parseWhere(query.where, new Set(fields), name.replace(/s$/, ""));
-            records = records.filter((r) => predicate((path) => readField(r, path)));
+            entries = entries.filter((e) => predicate((path) => e.read(path)));
           } catch (error) {
             if (!(error instanceof QueryParseError)) throw error;
             return send(request, reply, 400, xeroJson({ ErrorNumber: 16, Type: "QueryParseException", Message: error.message }), "application/json; charset=utf-8", allowed.headers);
           }
         }
-        records.sort(orderBy(query.order, fields));
-        lastList = { key: listKey, records };
+        entries.sort(orderBy(query.order, fields));
+        lastList = { key: listKey, entries };
       }
       let pagination: { page: number; pageSize: number; pageCount: number; itemCount: number } | undefined;
+      // Without `page`, invoices and credit notes come back with empty LineItems (as Xero answers).
+      let members: Buffer[];
       if (page !== undefined) {
-        const itemCount = records.length;
-        records = records.slice((page - 1) * pageSize, page * pageSize);
+        const itemCount = entries.length;
         pagination = { page, pageSize, pageCount: Math.ceil(itemCount / pageSize), itemCount };
-        records = records.map((r) => (r.__doc ? { ...renderDocument(r.__doc as SandboxDocument, data, { withLines: true, dp }), __seq: r.__seq, __updated: r.__updated } : r));
-      }
+        members = entries.slice((page - 1) * pageSize, page * pageSize).map((e) => e.text(true, dp));
+      } else members = entries.map((e) => e.text(false, dp));
       const id = randomUUID();
-      const envelope = {
+      const head = {
         Id: id,
         Status: "OK",
         ProviderName: "salesdw sandbox",
         DateTimeUTC: formatDotnetDate(Date.now()),
         pagination: options.pagination ? pagination : undefined,
-        [key]: records.map(({ __seq, __updated, __doc, ...rest }) => rest),
       };
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      return send(request, reply, 200, xeroJson(envelope as any), "application/json; charset=utf-8", { ...allowed.headers, "xero-correlation-id": id });
+      return send(request, reply, 200, envelopeText(head, key, members), "application/json; charset=utf-8", { ...allowed.headers, "xero-correlation-id": id });
     }
   });
 
@@ -478,12 +475,13 @@ export function parseIfModifiedSince(value: string): number | undefined {
 function orderBy(order: string | undefined, fields: string[]) {
   const [field, direction] = (order ?? "").trim().split(/\s+/);
   const sign = direction?.toUpperCase() === "DESC" ? -1 : 1;
-  return (a: { [key: string]: unknown }, b: { [key: string]: unknown }) => {
-    if (field && fields.includes(field)) {
-      const x = field === "UpdatedDateUTC" ? (a.__updated as number) : readField(a, [field]);
-      const y = field === "UpdatedDateUTC" ? (b.__updated as number) : readField(b, [field]);
+  const known = Boolean(field) && fields.includes(field);
+  return (a: ListEntry, b: ListEntry) => {
+    if (known) {
+      const x = field === "UpdatedDateUTC" ? a.updated : a.read([field]);
+      const y = field === "UpdatedDateUTC" ? b.updated : b.read([field]);
       if (x !== y && x != null && y != null) return (x < y ? -1 : 1) * sign;
     }
-    return (a.__seq as number) - (b.__seq as number);
+    return a.seq - b.seq;
   };
 }

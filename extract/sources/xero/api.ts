@@ -18,7 +18,11 @@ export interface Envelope {
 /** The daily (or another long) limit: the run ends cleanly and cursors stay where they are. */
 export class XeroLimitReached extends UserError {}
 
-/** Xero's limits per organisation: 5 calls at once, 60 a minute (the pace follows X-MinLimit-Remaining when Xero says more are left). */
+/**
+ * Xero's limits per organisation: 5 calls at once, 60 in any minute (Xero counts the calls of the
+ * last 60 seconds, so a sliding window, not a refilling bucket; the pace follows
+ * X-MinLimit-Remaining when Xero says more are left).
+ */
 export const MAX_CONCURRENT = 5;
 const PER_MINUTE = 60;
 
@@ -26,13 +30,15 @@ export class XeroApi {
   private readonly http: HttpClient;
   private readonly auth: XeroAuth;
   private tenant?: string;
+  /** Seconds spent parsing answers so far (the client's own work, told apart from waiting for Xero). */
+  parseSeconds = 0;
 
   constructor(
     private readonly settings: XeroSettings,
     options: { retries?: number; backoffMs?: number; timeoutMs?: number } = {},
   ) {
     const common = { userAgent: "salesdw (Xero extractor)", ...options };
-    this.http = createHttpClient({ name: "xero", baseUrl: settings.apiUrl, maxConcurrent: MAX_CONCURRENT, perMinute: PER_MINUTE, remainingHeader: "x-minlimit-remaining", ...common });
+    this.http = createHttpClient({ name: "xero", baseUrl: settings.apiUrl, maxConcurrent: MAX_CONCURRENT, perMinute: PER_MINUTE, minuteWindow: "sliding", remainingHeader: "x-minlimit-remaining", ...common });
     this.auth = new XeroAuth(settings, createHttpClient({ name: "xero identity", baseUrl: settings.identityUrl, ...common }));
   }
 
@@ -72,10 +78,13 @@ export class XeroApi {
           expect: "text",
           headers: { ...headers, Authorization: `Bearer ${token}`, Accept: "application/json" },
         });
+        const started = performance.now();
         try {
           return parseJsonKeepingNumbers(response.body);
         } catch {
           throw new UserError(`xero: GET ${path} answered something that is not JSON (${response.body.slice(0, 120).replace(/\s+/g, " ")}…); check XERO_API_URL.`);
+        } finally {
+          this.parseSeconds += (performance.now() - started) / 1000;
         }
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;

@@ -23,9 +23,9 @@ function text(value: unknown): string | null {
   return JSON.stringify(value);
 }
 
-function at(record: Json, path: string): unknown {
-  let value: unknown = record;
-  for (const part of path.split(".")) value = value && typeof value === "object" ? (value as Json)[part] : undefined;
+function at(record: unknown, parts: string[]): unknown {
+  let value = record;
+  for (const part of parts) value = value && typeof value === "object" ? (value as Json)[part] : undefined;
   return value;
 }
 
@@ -34,39 +34,62 @@ export interface RowMapper {
   rows(record: Json, sourceKey: string): LandedRecord[];
 }
 
+/** Where a column's value comes from: the document, its line, or the line's position. */
+type Source = { from: "document" | "line"; parts: string[] } | { from: "position" };
+
 export function rowMapper(contract: Contract): RowMapper {
   const paths = contract.columns.map((c) => c.headers[0]);
   const hasLines = paths.some((p) => p === POSITION || p.startsWith(LINE_PREFIX));
   const documentFields = new Set(paths.filter((p) => !p.startsWith(LINE_PREFIX) && p !== POSITION).map((p) => p.split(".")[0]));
   const lineFields = new Set(paths.filter((p) => p.startsWith(LINE_PREFIX)).map((p) => p.slice(LINE_PREFIX.length).split(".")[0]));
+  // Paths split once, not for every value of every row (a large history has hundreds of thousands of lines).
+  const sources: Source[] = paths.map((p) =>
+    p === POSITION ? { from: "position" } : p.startsWith(LINE_PREFIX) ? { from: "line", parts: p.slice(LINE_PREFIX.length).split(".") } : { from: "document", parts: p.split(".") },
+  );
 
-  const unmapped = (record: Json, mapped: Set<string>, skip: string[] = []) => {
+  const unmapped = (record: Json, mapped: Set<string>, skip?: string) => {
     const extra: Record<string, string> = {};
-    for (const [key, value] of Object.entries(record)) {
-      if (mapped.has(key) || skip.includes(key) || value === null || value === undefined) continue;
+    for (const key in record) {
+      const value = record[key];
+      if (mapped.has(key) || key === skip || value === null || value === undefined) continue;
       if (Array.isArray(value) && !value.length) continue;
       extra[key] = text(value)!;
     }
     return extra;
+  };
+  const hasKeys = (object: object) => {
+    for (const _ in object) return true;
+    return false;
   };
 
   return {
     rows(record, sourceKey) {
       if (!hasLines) {
         const extra = unmapped(record, documentFields);
-        return [{ kind: "row", sourceRow: sourceKey, values: paths.map((p) => text(at(record, p))), extra: Object.keys(extra).length ? extra : null }];
+        return [{ kind: "row", sourceRow: sourceKey, values: sources.map((s) => (s.from === "position" ? null : text(at(record, s.parts)))), extra: hasKeys(extra) ? extra : null }];
       }
       const lines = Array.isArray(record.LineItems) ? (record.LineItems as Json[]) : [];
       const whole = JSON.stringify(record);
       const documentExtra: Record<string, string> =
-        whole.length <= DOCUMENT_IN_EXTRA_MAX ? { document: whole } : { document_fields: JSON.stringify(unmapped(record, documentFields, ["LineItems"])) };
-      const positions = lines.length ? lines.map((_, i) => i + 1) : [0];
-      return positions.map((position, index) => {
-        const line = position ? lines[position - 1] : {};
-        const values = paths.map((p) => (p === POSITION ? String(position) : p.startsWith(LINE_PREFIX) ? text(at(line, p.slice(LINE_PREFIX.length))) : text(at(record, p))));
-        const extra = { ...(index === 0 ? documentExtra : {}), ...unmapped(line, lineFields) };
-        return { kind: "row" as const, sourceRow: `${sourceKey}#${position}`, values, extra: Object.keys(extra).length ? extra : null };
-      });
+        whole.length <= DOCUMENT_IN_EXTRA_MAX ? { document: whole } : { document_fields: JSON.stringify(unmapped(record, documentFields, "LineItems")) };
+      // The document's own columns are the same on every line: read once.
+      const documentValues = sources.map((s) => (s.from === "document" ? text(at(record, s.parts)) : null));
+      const count = lines.length || 1;
+      const rows: LandedRecord[] = new Array(count);
+      for (let index = 0; index < count; index++) {
+        const position = lines.length ? index + 1 : 0;
+        const line = position ? lines[index] : {};
+        const values = documentValues.slice();
+        for (let i = 0; i < sources.length; i++) {
+          const source = sources[i];
+          if (source.from === "position") values[i] = String(position);
+          else if (source.from === "line") values[i] = text(at(line, source.parts));
+        }
+        const lineExtra = unmapped(line, lineFields);
+        const extra = index === 0 ? { ...documentExtra, ...lineExtra } : lineExtra;
+        rows[index] = { kind: "row", sourceRow: `${sourceKey}#${position}`, values, extra: hasKeys(extra) ? extra : null };
+      }
+      return rows;
     },
   };
 }

@@ -2,19 +2,20 @@
  * One Xero sync: contacts, items, invoices and credit notes, each its own load. Documents are
  * fetched page by page (pageSize 1000, `order=UpdatedDateUTC ASC`) since the highest
  * UpdatedDateUTC landed minus an overlap; versions already in raw are skipped, so the overlap
- * re-fetched lands nothing. The cursor is written in the same transaction as the rows.
+ * re-fetched lands nothing. Rows land while the next pages are read (COPY fed as each page is
+ * mapped, `landStreamed`), and the cursor is written in the same transaction as the rows.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { UserError } from "../../config.ts";
-import { findContract, type Contract } from "../../contracts/contracts.ts";
-import { landBatch, readSyncState, recordFailure, type LoadResult } from "../../loader/loader.ts";
+import { loadContracts, type Contract } from "../../contracts/contracts.ts";
+import { readSyncState, recordFailure, type LoadResult } from "../../loader/loader.ts";
+import { landStreamed, type RowSink } from "../../loader/stream-load.ts";
 import { ensureRawTables, quoteIdent } from "../../loader/raw-schema.ts";
 import { connect } from "../../warehouse/warehouse.ts";
 import { printLoad } from "../../commands/program.ts";
 import { redact } from "../../log.ts";
 import { paged } from "../http.ts";
-import { spoolRecords } from "../records.ts";
 import type { LandedRecord, RejectedRecord } from "../source.ts";
 import { MAX_CONCURRENT, XeroApi } from "./api.ts";
 import { parseDotnetDate } from "./json.ts";
@@ -92,15 +93,20 @@ export async function syncXero(url: string, options: XeroSyncOptions = {}): Prom
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new UserError(`xero: the page size must be 1 to 1000 (Xero's maximum), got ${pageSize}.`);
 
   const client = await connect(url);
+  // Versions already landed are looked up on a connection of their own: the other one is busy with COPY.
+  const lookups = await connect(url);
   try {
     // One sync at a time per warehouse: two would also rotate the same refresh token and break it.
     const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended('salesdw.sync:xero', 0)) as got");
     if (!rows[0].got) throw new UserError("xero: another Xero sync is running against this warehouse; wait for it to finish.");
+    // Xero's contracts only, parsed once (every contract of every source took a second to parse at each entity).
+    const contracts = loadContracts(undefined, (source) => source === SOURCE);
     const api = new XeroApi(settings, { retries: options.retries, backoffMs: options.backoffMs, timeoutMs: options.timeoutMs });
     let tenantResolved = false;
     const results: LoadResult[] = [];
     for (const entity of entities) {
-      const contract = findContract(SOURCE, entity.contractEntity);
+      const contract = contracts.find((c) => c.entity === entity.contractEntity);
+      if (!contract) throw new Error(`no contract contracts/${SOURCE}/${entity.contractEntity}.yaml`);
       await ensureRawTables(client, contract);
       await ensureVersionIndex(client, contract, entity);
       const startedAt = new Date();
@@ -109,7 +115,7 @@ export async function syncXero(url: string, options: XeroSyncOptions = {}): Prom
           await api.resolveTenant();
           tenantResolved = true;
         }
-        const result = await syncEntity(client, api, contract, entity, { ...options, pageSize });
+        const result = await syncEntity(client, lookups, api, contract, entity, { ...options, pageSize });
         printLoad(result);
         results.push(result);
       } catch (error) {
@@ -126,6 +132,7 @@ export async function syncXero(url: string, options: XeroSyncOptions = {}): Prom
     }
     return results;
   } finally {
+    await lookups.end();
     await client.end();
   }
 }
@@ -172,7 +179,7 @@ export interface RunSeen {
   firstChangeMs?: number;
 }
 
-async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, entity: XeroEntity, options: XeroSyncOptions & { pageSize: number }): Promise<LoadResult> {
+async function syncEntity(client: pg.Client, lookups: pg.Client, api: XeroApi, contract: Contract, entity: XeroEntity, options: XeroSyncOptions & { pageSize: number }): Promise<LoadResult> {
   const previous = options.full ? undefined : await readSyncState<XeroCursor>(client, SOURCE, entity.name);
   const previousMs = previous ? Date.parse(previous.updated_date_utc) : undefined;
   const overlapMs = (options.overlapMinutes ?? 5) * 60_000;
@@ -185,8 +192,18 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
     fetched: 0,
     already_landed: 0,
     versions: 0,
+    /** Seconds spent waiting for the next page (its answer, and its parse when it was not read ahead): the server's share of the time. */
+    waited_for_pages_s: 0,
+    /** CPU seconds this process spent on the load (parse, rows, COPY text; PostgreSQL's work is not in it). */
+    client_cpu_s: 0,
+    /** Seconds spent parsing the pages (part of it may fall inside waited_for_pages_s, when a page was parsed while the rows waited for it). */
+    parse_s: 0,
   };
   const run: RunSeen = { pages: [] };
+  // Nothing can be landed already when raw held nothing at the start (one sync at a time, and this
+  // one's own rows are not visible to the lookups): a first sync then asks nothing per page, where the
+  // lookups would read a table growing under an uncommitted COPY, not yet analyzed.
+  const emptyAtStart = entity.paged && !(await lookups.query(`select 1 from raw.${quoteIdent(contract.rawTable)} limit 1`)).rowCount;
   let maxUpdatedMs: number | undefined;
 
   async function fetchPage(page: number) {
@@ -199,7 +216,8 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
     return { items: list as Json[], pageCount, answeredMs: parseDotnetDate(envelope.DateTimeUTC) };
   }
 
-  async function* records(): AsyncGenerator<LandedRecord | RejectedRecord> {
+  /** A page at a time (a yield per row would cost a promise per row). */
+  async function* records(): AsyncGenerator<(LandedRecord | RejectedRecord)[]> {
     // Each page's own answer time (pages are requested ahead, so they are answered out of turn).
     const answered = new Map<number, number | undefined>();
     const pageSource = async (page: number) => {
@@ -209,26 +227,29 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
     };
     // The next pages are fetched while this one lands (Xero allows 5 calls at once).
     const all = paged(pageSource, { pageSize: entity.paged ? options.pageSize : Number.POSITIVE_INFINITY, ahead: entity.paged ? MAX_CONCURRENT - 1 : 0 });
+    let asked = performance.now();
     for await (const { page, items } of all) {
+      details.waited_for_pages_s = Math.round((details.waited_for_pages_s + (performance.now() - asked) / 1000) * 1000) / 1000;
       const seen: PageSeen = { answeredMs: answered.get(page) };
       answered.delete(page);
       run.pages.push(seen);
       const started = run.pages[0].answeredMs;
       details.fetched += items.length;
-      const known = entity.paged ? await landedVersions(client, contract, entity, items.map((r) => String(r[entity.idField] ?? ""))) : new Set<string>();
+      const known = entity.paged && !emptyAtStart ? await landedVersions(lookups, contract, entity, items.map((r) => String(r[entity.idField] ?? ""))) : new Set<string>();
       // Items are compared as a whole list by the batch's fingerprint; order them so the same list hashes the same.
       const ordered = entity.paged ? items : [...items].sort((a, b) => String(a[entity.idField]).localeCompare(String(b[entity.idField])));
+      const out: (LandedRecord | RejectedRecord)[] = [];
       for (const record of ordered) {
         const id = record[entity.idField];
         if (entity.undated && typeof id === "string") {
           details.versions++;
-          yield* mapper.rows(record, id);
+          out.push(...mapper.rows(record, id));
           continue;
         }
         const updatedText = record.UpdatedDateUTC;
         const updatedMs = parseDotnetDate(updatedText);
         if (typeof id !== "string" || updatedMs === undefined) {
-          yield { kind: "reject", sourceRow: `${entity.endpoint} ${String(id ?? "?")}`, raw: JSON.stringify(record), reason: `no ${entity.idField} or no readable UpdatedDateUTC` };
+          out.push({ kind: "reject", sourceRow: `${entity.endpoint} ${String(id ?? "?")}`, raw: JSON.stringify(record), reason: `no ${entity.idField} or no readable UpdatedDateUTC` });
           continue;
         }
         seen.lastUpdatedMs = updatedMs;
@@ -239,39 +260,53 @@ async function syncEntity(client: pg.Client, api: XeroApi, contract: Contract, e
           continue;
         }
         details.versions++;
-        yield* mapper.rows(record, `${entity.numberField ? `${record[entity.numberField] ?? id}` : id}@${updatedMs}`);
+        for (const row of mapper.rows(record, `${entity.numberField ? `${record[entity.numberField] ?? id}` : id}@${updatedMs}`)) out.push(row);
       }
+      yield out;
+      asked = performance.now();
     }
   }
 
-  const batch = await spoolRecords({
-    contract,
-    origin: originOf(entity),
-    details,
-    records: records(),
-    syncState: () => {
-      const cursorMs = safeCursor(run, maxUpdatedMs, previousMs);
-      return cursorMs === undefined ? undefined : { source: SOURCE, entity: entity.name, cursor: { updated_date_utc: new Date(cursorMs).toISOString() } satisfies XeroCursor };
-    },
-  });
-  try {
-    const startedAt = new Date();
-    const result = await landBatch(client, batch, { progress: true });
-    const nothingNew = result.status === "skipped" || (result.status === "loaded" && batch.records === 0);
-    if (nothingNew) {
-      const since = details.if_modified_since ? ` since ${details.if_modified_since}` : "";
-      result.message =
-        batch.records === 0
-          ? `${originOf(entity)}: nothing new${since} (${details.fetched} fetched in ${details.pages} page${details.pages === 1 ? "" : "s"}, all already landed).`
-          : `${originOf(entity)}: nothing new (the same ${details.fetched} records as load ${result.loadId}).`;
-      result.loadId = await recordNothingNew(client, contract, originOf(entity), details, startedAt, result);
-      // Counted as "already loaded" by the command and by salesdw run: nothing landed.
-      result.status = "skipped";
+  const syncState = () => {
+    const cursorMs = safeCursor(run, maxUpdatedMs, previousMs);
+    return cursorMs === undefined ? undefined : { source: SOURCE, entity: entity.name, cursor: { updated_date_utc: new Date(cursorMs).toISOString() } satisfies XeroCursor };
+  };
+  const readInto = async (sink: RowSink) => {
+    for await (const page of records()) {
+      for (const record of page) {
+        if (record.kind === "reject") sink.reject(record.sourceRow, record.reason, record.raw);
+        else {
+          const wait = sink.row(record.values, record.extra, record.sourceRow);
+          if (wait) await wait;
+        }
+      }
     }
-    return result;
-  } finally {
-    await batch.dispose();
+  };
+  const startedAt = new Date();
+  const cpu = process.cpuUsage();
+  const parsedBefore = api.parseSeconds;
+  const read = async (sink: RowSink) => {
+    try {
+      await readInto(sink);
+    } finally {
+      const used = process.cpuUsage(cpu);
+      details.client_cpu_s = Math.round((used.user + used.system) / 1000) / 1000;
+      details.parse_s = Math.round((api.parseSeconds - parsedBefore) * 1000) / 1000;
+    }
+  };
+  const { records: landed, ...result } = await landStreamed(client, { contract, origin: originOf(entity), details, read, syncState }, { progress: true });
+  const nothingNew = result.status === "skipped" || (result.status === "loaded" && landed === 0);
+  if (nothingNew) {
+    const since = details.if_modified_since ? ` since ${details.if_modified_since}` : "";
+    result.message =
+      landed === 0
+        ? `${originOf(entity)}: nothing new${since} (${details.fetched} fetched in ${details.pages} page${details.pages === 1 ? "" : "s"}, all already landed).`
+        : `${originOf(entity)}: nothing new (the same ${details.fetched} records as load ${result.loadId}).`;
+    result.loadId = await recordNothingNew(client, contract, originOf(entity), details, startedAt, result);
+    // Counted as "already loaded" by the command and by salesdw run: nothing landed.
+    result.status = "skipped";
   }
+  return result;
 }
 
 /**
