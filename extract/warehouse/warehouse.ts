@@ -38,17 +38,20 @@ export async function ensureWarehouse(log: (line: string) => void, settings = wa
 /**
  * Every contract's raw table exists from the start, so `dataform run` builds with any subset of
  * sources loaded; so do the users' mapping tables the models read (admin.customer_map, admin.product_map).
- * Only creates what is missing: the transformer role may read raw, not change it.
+ * Only creates what is missing: the transformer role may read raw, not change it. Also the
+ * trigger that keeps Dataform's model drops from deadlocking (drop-lock.ts).
  */
 export async function prepareRawLayer(url: string): Promise<void> {
   const { ensureAllRawTables, missingRawColumns } = await import("../loader/raw-schema.ts");
   const { ensureMappingTables } = await import("../identity/mapping-tables.ts");
+  const { ensureDropLock } = await import("./drop-lock.ts");
   const client = await connect(url);
   try {
     const missing = await missingRawColumns(client);
     try {
       if (missing.length) await ensureAllRawTables(client);
       await ensureMappingTables(client);
+      await ensureDropLock(client);
     } catch (error) {
       if ((error as { code?: string }).code !== "42501") throw error;
       throw new UserError(

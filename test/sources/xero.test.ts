@@ -792,8 +792,8 @@ function nonSalesItemCodes(sandbox: XeroSandbox): Set<string> {
 /** dataform run, then canonical, the facts and a mart against the sandbox's figures. */
 async function buildAndCompare(s: Setup): Promise<void> {
   const run = await dataform("run", s.url);
-  expect(run.failedActions).toEqual([]);
-  expect(run.assertionsFailed).toEqual([]);
+  expect(run.failedActions, run.output).toEqual([]);
+  expect(run.assertionsFailed, run.output).toEqual([]);
   expect(run.code).toBe(0);
   const expected = expectedFigures(s.sandbox);
   const byType = await queryRows<{ event_type: string; lines: number; net: string; tax: string }>(
