@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import { addDays, type Calendar, daysBetween, type Granularity, monthStart, shiftYears, weekStart, yearEnd, yearStart } from "./calendar.ts";
-import { type Dimension, filterConditions, SALES_VIEW, type SalesView } from "./sales-view.ts";
+import { type Dimension, filterConditions, SALES_VIEW, type SalesColumn, type SalesView } from "./sales-view.ts";
 
 export interface Span {
   from: string;
@@ -231,14 +231,15 @@ export async function gridPage(
 /** = + - @ tab CR as character codes: ascii() per cell is cheaper than comparing text through the collation. */
 const FORMULA_START_CODES = [..."=+-@\t\r"].map((c) => c.charCodeAt(0)).join(", ");
 
-export function exportCopy(view: SalesView, dimensions: Dimension[], columns: { name: string; text: boolean }[]): string {
+export function exportCopy(view: SalesView, dimensions: Dimension[], columns: SalesColumn[]): string {
   const params: unknown[] = [];
-  const select = columns.map(({ name, text }) =>
-    text
-      ? `case when ascii("${name}") in (${FORMULA_START_CODES}) then '''' || "${name}" else "${name}" end as "${name}"`
-      : `"${name}"::text as "${name}"`);
-  const query = `select ${select.join(", ")} from ${SALES_VIEW} ${where(view, dimensions, params, view)}
-    order by date, source_system, document_id, line_number`;
+  const select = columns.map(({ name, text, dataType }) => {
+    if (text) return `case when ascii("${name}") in (${FORMULA_START_CODES}) then '''' || "${name}" else "${name}" end as "${name}"`;
+    return dataType === "boolean" ? `"${name}"::text as "${name}"` : `"${name}"`; // true/false rather than COPY's t/f
+  });
+  // The order names the table's columns: a bare name would sort by the output column (line 10 before line 2).
+  const order = ["date", "source_system", "document_id", "line_number"].map((c) => `${SALES_VIEW}."${c}"`).join(", ");
+  const query = `select ${select.join(", ")} from ${SALES_VIEW} ${where(view, dimensions, params, view)} order by ${order}`;
   return `copy (${query.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]))}) to stdout with (format csv, header true)`;
 }
 

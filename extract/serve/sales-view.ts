@@ -32,12 +32,19 @@ const FIRST = ["source_system", "currency"];
 /** The breakdown shown first, when the view has it. */
 const BREAKDOWN_PREFERENCE = ["market", "parent_customer", "product_group", "cluster", "merchant_group", "branch", "region"];
 
+export interface SalesColumn {
+  name: string;
+  text: boolean;
+  /** PostgreSQL's data_type (information_schema). */
+  dataType: string;
+}
+
 export interface SalesColumns {
   dimensions: Dimension[];
   /** Conditions every figure obeys: lines of product groups that are not sales (freight…) are not revenue, as in the KPI marts. */
   scope: string[];
-  /** Every column of the view in order, with whether it holds text (for the CSV). */
-  columns: { name: string; text: boolean }[];
+  /** Every column of the view in order, with whether it holds text and its type (for the CSV). */
+  columns: SalesColumn[];
 }
 
 export async function readSalesColumns(pool: pg.Pool): Promise<SalesColumns | undefined> {
@@ -46,7 +53,7 @@ export async function readSalesColumns(pool: pg.Pool): Promise<SalesColumns | un
      where table_schema = 'mart' and table_name = 'sales_enriched' order by ordinal_position`,
   );
   if (!rows.length) return undefined;
-  const columns = rows.filter((r) => SAFE_COLUMN.test(r.name)).map((r) => ({ name: r.name, text: /char|text/.test(r.data_type) }));
+  const columns = rows.filter((r) => SAFE_COLUMN.test(r.name)).map((r) => ({ name: r.name, text: /char|text/.test(r.data_type), dataType: r.data_type }));
   const text = new Set(columns.filter((c) => c.text).map((c) => c.name));
   const dimensions: Dimension[] = [];
   for (const { name } of columns) {

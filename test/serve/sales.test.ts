@@ -3,7 +3,7 @@
  * run, `salesdw serve`'s server on a free port, then what a person sees (cards, period table,
  * charts, grid, CSV) compared with figures this test adds up from the generated rows itself.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -62,6 +62,19 @@ async function download(page: Page, click: () => Promise<void>): Promise<Record<
   return parse(readFileSync(file, "utf8"), { columns: true, bom: true }) as Record<string, string>[];
 }
 
+/** One sale invoice of `count` lines (numbered 1…count), made of the file's first valid sale rows: the export's order must put line 10 after line 9. */
+function plantLongInvoice(file: string, count: number): void {
+  const [header, ...records] = parse(readFileSync(file, "utf8"), { relax_column_count: true }) as string[][];
+  const valid = (f: string[]) => f.length === 18 && f[3] === "فروش" && jalaali.isValidJalaaliDate(...(f[2].split("/").map(Number) as [number, number, number]));
+  const chosen = records.filter(valid).slice(0, count);
+  chosen.forEach((f, i) => {
+    f[0] = "LONG-1";
+    f[1] = String(i + 1);
+    for (const same of [2, 4, 5, 15, 16, 17]) f[same] = chosen[0][same]; // one date, customer, branch, salesperson, region
+  });
+  writeFileSync(file, [header, ...records].map((f) => f.map((v) => `"${v.replace(/"/g, '""')}"`).join(",")).join("\n") + "\n");
+}
+
 beforeAll(async () => {
   url = await freshDatabase("web");
   const dir = mkdtempSync(path.join(tmpdir(), "web-sales-"));
@@ -81,6 +94,7 @@ beforeAll(async () => {
     f[17] = "-3";
     return f;
   });
+  plantLongInvoice(files[3], 12);
   lines = files.flatMap(readKaramadLines);
   planted = lines.find((l) => l.customer === "C99999")!;
   const extract = await runCli(["extract", "karamad", ...files], { WAREHOUSE_URL: url });
@@ -228,6 +242,16 @@ describe("sales dashboard", { timeout: 300_000 }, () => {
     expect(rows).toHaveLength(lines.length);
     expect(lines.length).toBeGreaterThan(3000);
     expect(sum(rows.map((r) => BigInt(r.net_amount.replace(/\.0+$/, ""))))).toBe(sum(lines.map((l) => l.net)));
+    // In line order: a document's lines together, numbered upwards as numbers (line 10 after line 9).
+    const documentOf = (r: Record<string, string>) => `${r.date} ${r.source_system} ${r.document_id}`;
+    const seen = new Set<string>();
+    rows.forEach((r, i) => {
+      const previous = rows[i - 1];
+      if (previous && documentOf(previous) === documentOf(r)) expect(Number(r.line_number)).toBeGreaterThan(Number(previous.line_number));
+      else expect(seen.has(documentOf(r))).toBe(false);
+      seen.add(documentOf(r));
+    });
+    expect(Math.max(...rows.map((r) => Number(r.line_number)))).toBeGreaterThanOrEqual(10);
 
     await page.goto(`${everything}&customer=C99999`);
     const [line, ...rest] = await download(page, () => page.click("text=Download CSV"));
