@@ -39,6 +39,9 @@ export interface EndpointFigures {
   rows_per_answer: number;
   /** Bytes on the wire per answer, headers included (gzipped when the server gzips). */
   kb_per_answer: number;
+  /** CPU the server process and autocannon (this process) used during the load, in % of one core. */
+  server_cpu_pct: number;
+  autocannon_cpu_pct: number;
   p50_ms: number;
   p95_ms: number;
   p99_ms: number;
@@ -105,12 +108,12 @@ export async function measureServe(url: string, range: { from: string; to: strin
       const rows = ((await probe.json()) as { data: unknown[] }).data.length;
       info(`autocannon: ${CONNECTIONS} clients, ${seconds} s on ${endpoint} (${rows} rows an answer) …`);
       // As HTTP clients ask by default (browsers, curl --compressed, requests, axios): gzip if the server has it.
-      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, { authorization: `Bearer ${key}`, "accept-encoding": "gzip, deflate, br" }, seconds)) });
+      endpoints.push({ path: endpoint, rows_per_answer: rows, ...(await load(target, { authorization: `Bearer ${key}`, "accept-encoding": "gzip, deflate, br" }, seconds, server)) });
     }
     const dashboard = await benchDashboard(url, server, seconds);
     const { page, csv } = dashboard;
     info(`Dashboard: /sales (default filters), ${page.users} signed-in users: p95 ${page.p95_ms} ms, ${page.p95_vs_target}× the ${PAGE_P95_TARGET_MS} ms target ` +
-      `(p50 ${page.p50_ms}, p99 ${page.p99_ms} ms; ${page.requests} requests, ${page.non_2xx} not 2xx, ${page.timeouts} timed out; the first request after the build ${page.first_request_ms} ms)\n` +
+      `(p50 ${page.p50_ms}, p99 ${page.p99_ms} ms; ${page.requests} requests, ${page.non_2xx} not 2xx, ${page.timeouts} timed out; CPU: server ${page.server_cpu_pct}%, autocannon ${page.autocannon_cpu_pct}% of a core; the first request after the build ${page.first_request_ms} ms)\n` +
       `Dashboard: sales CSV, ${csv.lines.toLocaleString("en-US")} lines (${csv.mb} MB) in ${csv.seconds} s: ${csv.lines_per_s.toLocaleString("en-US")} lines/s, ` +
       `${csv.vs_target}× the ${CSV_TARGET_LINES_PER_S.toLocaleString("en-US")} lines/s target; server RSS ${csv.rss_before_mb} MB before, ${csv.rss_peak_mb} MB at most during it`);
     return { range: { from, to }, endpoints, dashboard };
@@ -123,6 +126,8 @@ interface ServeProcess {
   base: string;
   /** The server's resident memory now, in bytes (Linux /proc). */
   rss(): number;
+  /** CPU seconds the server has used so far, user and system (Linux /proc). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -153,6 +158,11 @@ async function startServe(url: string, env: Record<string, string>): Promise<Ser
   return {
     base: `http://127.0.0.1:${port}`,
     rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) * 1024,
+    cpuSeconds: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the command in parentheses): utime and stime, in USER_HZ (100 a second on Linux).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     stop: async () => {
       child.kill("SIGTERM");
       await exited;
@@ -195,7 +205,7 @@ async function benchDashboard(url: string, server: ServeProcess, seconds: number
   await probe.text();
   const firstMs = round(Number(process.hrtime.bigint() - firstStarted) / 1e6);
   info(`autocannon: ${PAGE_USERS} signed-in users, ${seconds} s on /sales (default filters) …`);
-  const figures = await load(`${base}/sales`, { cookie }, seconds, PAGE_USERS);
+  const figures = await load(`${base}/sales`, { cookie }, seconds, server, PAGE_USERS);
   const page = { path: "/sales", users: PAGE_USERS, first_request_ms: firstMs, ...figures, p95_vs_target: round(figures.p95_ms / PAGE_P95_TARGET_MS) };
 
   info(`Downloading the sales CSV of ${range.first} … ${range.last} …`);
@@ -240,9 +250,13 @@ async function signIn(base: string, name: string, password: string): Promise<str
   return [...csrfCookies, ...session].join("; ");
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number, connections = CONNECTIONS): Promise<Omit<EndpointFigures, "path" | "rows_per_answer">> {
+/** autocannon against one URL; the CPU the server and autocannon used meanwhile, as % of one core, shows which of them was the limit. */
+async function load(url: string, headers: Record<string, string>, seconds: number, server: ServeProcess, connections = CONNECTIONS): Promise<Omit<EndpointFigures, "path" | "rows_per_answer">> {
   const latencies: number[] = [];
   let bytes = 0;
+  const serverCpuBefore = server.cpuSeconds();
+  const clientCpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ url, connections, duration: seconds, headers, setupClient: discardBodies }, (error, done) => (error ? reject(error) : resolve(done)));
     instance.on("response", (_client, _status, answerBytes, responseTime) => {
@@ -250,10 +264,13 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
       bytes += answerBytes;
     });
   });
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const cpu = { server_cpu_pct: round((100 * (server.cpuSeconds() - serverCpuBefore)) / wall), autocannon_cpu_pct: round((clientCpu.user + clientCpu.system) / 1e4 / wall) };
   latencies.sort((a, b) => a - b);
   const at = (q: number) => round(latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? NaN);
   const p95 = at(0.95);
-  return { requests: latencies.length, kb_per_answer: round(bytes / latencies.length / 1000), non_2xx: result.non2xx, timeouts: result.timeouts, p50_ms: at(0.5), p95_ms: p95, p99_ms: at(0.99), p95_vs_target: round(p95 / P95_TARGET_MS) };
+  return { requests: latencies.length, kb_per_answer: round(bytes / latencies.length / 1000), ...cpu, non_2xx: result.non2xx, timeouts: result.timeouts, p50_ms: at(0.5), p95_ms: p95, p99_ms: at(0.99), p95_vs_target: round(p95 / P95_TARGET_MS) };
 }
 
 /**

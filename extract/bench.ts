@@ -104,7 +104,7 @@ Benchmark, ${rows.toLocaleString("en-US")} rows (${figures.file_mb} MB):
     plain COPY     ${figures.detail_layout.plain_copy.rows_per_s.toLocaleString("en-US")} rows/s
     extractor/COPY ${figures.detail_layout.extractor_vs_copy}   (target >= 0.67)
   salesdw run      full ${figures.dataform_full_run_s} s (${describeBuild(full.steps)}); after a ${increment.toLocaleString("en-US")}-row file ${figures.dataform_incremental_run_s} s (${describeBuild(incremental.steps)}); ratio ${figures.incremental_vs_full}   (target <= 0.15)
-${api ? `  API, ${api.range.from} … ${api.range.to}, 50 clients (autocannon):\n${api.endpoints.map((e) => `    ${e.path.padEnd(28)} p95 ${e.p95_ms} ms, ${e.p95_vs_target}× the 50 ms target (p50 ${e.p50_ms}, p99 ${e.p99_ms} ms; ${e.requests.toLocaleString("en-US")} requests, ${e.non_2xx} not 2xx; ${e.rows_per_answer} rows, ${e.kb_per_answer} kB an answer)`).join("\n")}\n` : ""}Written to ${path.relative(process.cwd(), out)}`);
+${api ? `  API, ${api.range.from} … ${api.range.to}, 50 clients (autocannon):\n${api.endpoints.map((e) => `    ${e.path.padEnd(28)} p95 ${e.p95_ms} ms, ${e.p95_vs_target}× the 50 ms target (p50 ${e.p50_ms}, p99 ${e.p99_ms} ms; ${e.requests.toLocaleString("en-US")} requests, ${e.non_2xx} not 2xx; ${e.rows_per_answer} rows, ${e.kb_per_answer} kB an answer; CPU: server ${e.server_cpu_pct}%, autocannon ${e.autocannon_cpu_pct}% of a core)`).join("\n")}\n` : ""}Written to ${path.relative(process.cwd(), out)}`);
   return 0;
 }
 
