@@ -103,8 +103,10 @@ function parsedContract(full: string, text: string): Contract {
   return contract;
 }
 
-/** Every contract under contracts/, sorted by source and entity. */
-/** `wanted` (source, entity from the file name) skips the files a caller does not need before they are parsed. */
+/**
+ * Every contract under contracts/, sorted by source and entity. `wanted` (source, entity from the
+ * file name) skips the files a caller does not need before they are parsed.
+ */
 export function loadContracts(dir = contractsDir, wanted?: (source: string, entity: string) => boolean): Contract[] {
   const contracts: Contract[] = [];
   for (const source of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {

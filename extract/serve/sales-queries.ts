@@ -4,6 +4,7 @@
  * names come from the catalogue (sales-view.ts) and are checked there.
  */
 import pg from "pg";
+import { FORMULA_START } from "./api/csv.ts";
 import { addDays, type Calendar, daysBetween, type Granularity, monthStart, shiftYears, weekStart, yearEnd, yearStart } from "./calendar.ts";
 import { type Dimension, filterConditions, SALES_VIEW, type SalesColumn, type SalesView } from "./sales-view.ts";
 
@@ -203,7 +204,9 @@ export async function ranked(
 }
 
 export const GRID_PAGE_SIZE = 50;
-const GRID_ORDER = "order by date desc, source_system, document_id, line_number";
+/** A line's place: the order mart.sales_enriched is written and indexed in. */
+const LINE_ORDER = ["date", "source_system", "document_id", "line_number"];
+const GRID_ORDER = `order by ${LINE_ORDER[0]} desc, ${LINE_ORDER.slice(1).join(", ")}`;
 
 /** One page of matching lines, newest first, and how many lines match in all. */
 export async function gridPage(
@@ -221,16 +224,16 @@ export async function gridPage(
   return { rows, total: Number(count.rows[0].n) };
 }
 
-/** The statement behind the CSV: every matching line, every column, oldest first. */
-/**
- * The CSV of every matching line as one `COPY … TO STDOUT`: PostgreSQL writes the CSV itself, in
- * line order, and the server only passes the bytes on. Text that a spreadsheet would run as a
- * formula gets a leading apostrophe (FORMULA_START of api/csv.ts, in SQL). COPY takes no bound
- * parameters, so the filter values go in as literals escaped by pg's escapeLiteral.
- */
 /** = + - @ tab CR as character codes: ascii() per cell is cheaper than comparing text through the collation. */
-const FORMULA_START_CODES = [..."=+-@\t\r"].map((c) => c.charCodeAt(0)).join(", ");
+const FORMULA_START_CODES = [...FORMULA_START].map((c) => c.charCodeAt(0)).join(", ");
 
+/**
+ * The CSV of every matching line, every column, oldest first, as one `COPY … TO STDOUT`:
+ * PostgreSQL writes the CSV itself, in line order, and the server only passes the bytes on. Text
+ * that a spreadsheet would run as a formula gets a leading apostrophe (FORMULA_START of
+ * api/csv.ts, in SQL). COPY takes no bound parameters, so the filter values go in as literals
+ * escaped by pg's escapeLiteral.
+ */
 export function exportCopy(view: SalesView, dimensions: Dimension[], columns: SalesColumn[]): string {
   const params: unknown[] = [];
   const select = columns.map(({ name, text, dataType }) => {
@@ -238,7 +241,7 @@ export function exportCopy(view: SalesView, dimensions: Dimension[], columns: Sa
     return dataType === "boolean" ? `"${name}"::text as "${name}"` : `"${name}"`; // true/false rather than COPY's t/f
   });
   // The order names the table's columns: a bare name would sort by the output column (line 10 before line 2).
-  const order = ["date", "source_system", "document_id", "line_number"].map((c) => `${SALES_VIEW}."${c}"`).join(", ");
+  const order = LINE_ORDER.map((c) => `${SALES_VIEW}."${c}"`).join(", ");
   const query = `select ${select.join(", ")} from ${SALES_VIEW} ${where(view, dimensions, params, view)} order by ${order}`;
   return `copy (${query.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]))}) to stdout with (format csv, header true)`;
 }

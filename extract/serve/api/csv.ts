@@ -24,11 +24,12 @@ export function wantsCsv(request: FastifyRequest): boolean {
   return csv > 0 && csv > json;
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** First characters that make a spreadsheet run a cell as a formula (the API's CSV and the sales page's export). */
+export const FORMULA_START = "=+-@\t\r";
 
 /** Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP's advice). */
 export function neutralise(value: unknown, isText: boolean): unknown {
-  return isText && typeof value === "string" && FORMULA_START.test(value) ? `'${value}` : value;
+  return isText && typeof value === "string" && value !== "" && FORMULA_START.includes(value[0]) ? `'${value}` : value;
 }
 
 export function toCsv(columns: { name: string; type: string }[], rows: Record<string, unknown>[]): string {
